@@ -1,0 +1,165 @@
+# saledesk: one non-recursive GNU Makefile for the program, its tests and
+# its simulators.  `make V=1` shows full command lines.
+
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DOCDIR     ?= $(PREFIX)/share/doc/saledesk
+SYSCONFDIR ?= /etc
+DESTDIR    ?=
+
+CC         ?= cc
+PKG_CONFIG ?= pkg-config
+
+# Debian packages for building, testing and the demo.  `make deps` installs
+# the missing ones (as root) or prints the command to do it.
+DEB_BUILD  := build-essential pkg-config libsqlite3-dev libssl-dev \
+              libinih-dev libncurses-dev libmodbus-dev libpcsclite-dev \
+              gettext
+DEB_TEST   := libcmocka-dev sqlite3 tmux pcscd vsmartcard-vpcd pcsc-tools \
+              mbpoll iproute2 util-linux procps
+DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST)
+
+# Libraries of the program.  `=` keeps the pkg-config calls lazy, so they
+# run after `make deps` has installed the -dev packages.
+PKGS        := sqlite3 libcrypto inih
+PKG_CFLAGS   = $(shell $(PKG_CONFIG) --cflags $(PKGS))
+PKG_LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS))
+CMOCKA_FLAGS = $(shell $(PKG_CONFIG) --cflags --libs cmocka)
+
+WARN      := -Wall -Wextra -Wformat=2 -Wshadow -Wstrict-prototypes -Wvla \
+             -Werror=implicit-function-declaration
+CSTD      := -std=c11 -D_GNU_SOURCE
+OPT       ?= -O2 -g
+SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+             -fno-omit-frame-pointer
+VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) -MMD -MP -Isrc -Idb -Icardio -Ireports \
+             -DSALEDESK_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+
+ifeq ($(V),1)
+Q :=
+say :=
+else
+Q := @
+say = @printf '  %-6s %s\n' $(1) $(2);
+endif
+
+# Everything but main.c goes into a static library that the unit tests
+# link against.
+LIB_SRC  := $(wildcard src/*.c db/*.c cardio/*.c reports/*.c)
+LIB_SRC  := $(filter-out src/main.c,$(LIB_SRC))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+SIMS     := $(patsubst tests/sim/%/,%,$(dir $(wildcard tests/sim/*/*.c)))
+SIMS     := $(sort $(SIMS))
+SIM_LIBS_vcard    := libcrypto
+SIM_LIBS_metersim := libmodbus
+
+# Two flavours share the rules: build/rel for ./saledesk, build/san with
+# AddressSanitizer and UndefinedBehaviorSanitizer for `make check`.
+define flavour
+$(1)_OBJ  := $$(LIB_SRC:%.c=build/$(1)/%.o)
+$(1)_MAIN := build/$(1)/src/main.o
+$(1)_LIB  := build/$(1)/libsaledesk.a
+
+build/$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$<)$$(CC) $$(ALL_CFLAGS) $(2) -c -o $$@ $$<
+
+$$($(1)_LIB): $$($(1)_OBJ)
+	$$(call say,AR,$$@)rm -f $$@ && ar rcs $$@ $$^
+
+build/$(1)/saledesk: $$($(1)_MAIN) $$($(1)_LIB)
+	$$(call say,LINK,$$@)$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+
+build/$(1)/tests/unit/%: tests/unit/%.c $$($(1)_LIB)
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$<)$$(CC) $$(ALL_CFLAGS) $(2) -o $$@ $$< $$($(1)_LIB) \
+		$$(PKG_LIBS) $$(CMOCKA_FLAGS)
+
+-include $$($(1)_OBJ:.o=.d) $$($(1)_MAIN:.o=.d)
+endef
+
+$(eval $(call flavour,rel,))
+$(eval $(call flavour,san,$(SANITIZE) -O1 -g))
+
+# The simulators: every .c in tests/sim/NAME/ makes tests/sim/NAME/NAME.
+define sim
+tests/sim/$(1)/$(1): $$(wildcard tests/sim/$(1)/*.c tests/sim/$(1)/*.h)
+	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(OPT) -o $$@ \
+		$$(filter %.c,$$^) $$(shell $$(PKG_CONFIG) --cflags --libs \
+		$$(SIM_LIBS_$(1))) -lpthread -lm
+
+build/san/tests/sim/$(1)/$(1): $$(wildcard tests/sim/$(1)/*.c tests/sim/$(1)/*.h)
+	@mkdir -p $$(@D)
+	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(SANITIZE) -O1 -g -o $$@ \
+		$$(filter %.c,$$^) $$(shell $$(PKG_CONFIG) --cflags --libs \
+		$$(SIM_LIBS_$(1))) -lpthread -lm
+endef
+$(foreach s,$(SIMS),$(eval $(call sim,$(s))))
+
+UNIT_REL := $(UNIT_SRC:%.c=build/rel/%)
+UNIT_SAN := $(UNIT_SRC:%.c=build/san/%)
+SIM_REL  := $(foreach s,$(SIMS),tests/sim/$(s)/$(s))
+SIM_SAN  := $(foreach s,$(SIMS),build/san/tests/sim/$(s)/$(s))
+
+.PHONY: all check check-run demo demo-run bench bench-run deps install \
+        uninstall clean
+
+all: saledesk $(SIM_REL)
+
+saledesk: build/rel/saledesk
+	$(Q)cp $< $@
+
+# The whole suite, built with the sanitizers, ends with "N passed, N failed".
+check:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory check-run
+
+check-run: build/san/saledesk $(UNIT_SAN) $(SIM_SAN)
+	$(Q)SALEDESK_BIN=$(CURDIR)/build/san/saledesk \
+	    SALEDESK_SIMDIR=$(CURDIR)/build/san/tests/sim \
+	    SALEDESK_UNITDIR=$(CURDIR)/build/san/tests/unit \
+	    bash tests/run.sh
+
+demo:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory demo-run
+
+demo-run: all
+	$(Q)bash tests/demo/demo.sh
+
+bench:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory bench-run
+
+bench-run: all
+	$(Q)bash tests/bench/run.sh
+
+deps:
+	$(Q)missing=; for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | \
+	    grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	if [ "$$(id -u)" = 0 ]; then \
+	  echo "installing:$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+	    apt-get install -y -qq --no-install-recommends $$missing; \
+	else \
+	  echo "saledesk needs these Debian packages; run:"; \
+	  echo "  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	  exit 1; \
+	fi
+
+install: saledesk
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)
+	install -m 0755 saledesk $(DESTDIR)$(BINDIR)/saledesk
+	install -m 0644 README.md INSTALL docs/*.md $(DESTDIR)$(DOCDIR)/
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/saledesk
+	rm -rf $(DESTDIR)$(DOCDIR)
+
+clean:
+	rm -rf build saledesk $(SIM_REL)

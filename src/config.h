@@ -1,0 +1,30 @@
+/* config: the one INI file (parsed by Debian's libinih). Nothing secret is
+ * ever kept in it. Lookup: --config FILE, then $SALEDESK_CONFIG, then
+ * ~/.config/saledesk/saledesk.conf, then /etc/saledesk/saledesk.conf; with
+ * none, defaults under the user's data directory. --db / $SALEDESK_DB
+ * override the database path. */
+#ifndef SALEDESK_CONFIG_H
+#define SALEDESK_CONFIG_H
+
+#include <limits.h>
+
+#define CONFIG_SYSTEM_PATH "/etc/saledesk/saledesk.conf"
+
+struct config {
+	char file[PATH_MAX];        /* the file read, "" if none */
+	char db_path[PATH_MAX];
+	char backup_dir[PATH_MAX];
+	char printer[PATH_MAX];     /* device, "file:PATH" or "cups:QUEUE"; "" none */
+	char printer_format[16];    /* "escpos" or "text" */
+	int printer_width;          /* characters per line: 32 or 48 */
+	char reader[128];           /* PC/SC reader name; "" = the only one */
+	char locale[32];            /* "" = from the environment */
+	char log_level[16];         /* debug, info, warn, error */
+};
+
+/* Fills *cfg with defaults, then the config file, then the overrides.
+ * file_arg and db_arg may be NULL. Returns 0 or -SD_CONFIG with a detail
+ * naming the file, line and key. */
+int config_load(const char *file_arg, const char *db_arg, struct config *cfg);
+
+#endif

@@ -1,0 +1,81 @@
+/* err: the one status enum of saledesk. Every layer returns 0 or a negative
+ * SD_ code; err_str() gives the sentence a user reads. The list is kept in
+ * one place so a code can never lack its message. */
+#ifndef SALEDESK_ERR_H
+#define SALEDESK_ERR_H
+
+#define SD_STATUS_LIST(X) \
+	X(OK,              "success") \
+	X(NOMEM,           "out of memory") \
+	X(INVAL,           "invalid argument") \
+	X(OVERFLOW,        "number too large") \
+	X(IO,              "input/output error") \
+	X(NOT_FOUND,       "not found") \
+	X(EXISTS,          "already exists") \
+	X(PERM,            "permission denied for this operator") \
+	X(AUTH,            "wrong operator name or password") \
+	X(LOCKED,          "operator is locked out after too many failed logins; try again later") \
+	X(DISABLED,        "operator is disabled") \
+	X(BUSY,            "database is busy; try again") \
+	X(DB,              "database error") \
+	X(DB_FOREIGN,      "not a saledesk database") \
+	X(DB_NEWER,        "database was written by a newer saledesk; upgrade the program") \
+	X(DB_CORRUPT,      "database is damaged; restore it from a backup") \
+	X(DB_READONLY,     "database is read-only") \
+	X(DB_FULL,         "disk is full") \
+	X(DB_CONSTRAINT,   "the change breaks a rule of the database") \
+	X(CONFIG,          "configuration error") \
+	X(MONEY_SYNTAX,    "not an amount: type digits with at most two decimals, like 50 or 12.30") \
+	X(MONEY_DECIMALS,  "too many decimals") \
+	X(MONEY_NEGATIVE,  "amount must not be negative") \
+	X(MONEY_ZERO,      "amount must be greater than zero") \
+	X(MONEY_RANGE,     "amount is too large") \
+	X(TARIFF,          "invalid tariff") \
+	X(TARIFF_NONE,     "no tariff version is in force at that time") \
+	X(AUDIT_BROKEN,    "audit chain is broken") \
+	X(CRYPTO,          "cryptographic library error") \
+	X(STATE,           "operation not allowed in the current state") \
+	X(USAGE,           "usage error")
+
+enum err {
+#define SD_STATUS_ENUM(name, msg) SD_##name,
+	SD_STATUS_LIST(SD_STATUS_ENUM)
+#undef SD_STATUS_ENUM
+	SD_COUNT
+};
+
+/* Returns the user-readable message for code (0 or a negative SD_ code);
+ * static storage, never NULL. */
+const char *err_str(int code);
+
+/* Records a detail for the error about to be returned (what, where) and
+ * returns code, so callers can write `return err_set(-SD_X, "...")`. The
+ * detail is per thread and lasts until the next err_set() or err_clear(). */
+int err_set(int code, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Returns the detail of the last err_set() in this thread, "" if none;
+ * the buffer belongs to err. */
+const char *err_detail(void);
+
+/* Forgets the detail of this thread. */
+void err_clear(void);
+
+/* Formats "message: detail" (or just the message) for code into buf and
+ * returns buf. */
+char *err_text(int code, char *buf, unsigned len);
+
+/* TEMPORARY: old names still used by src/tariff.c while it is written. */
+#define ERR_OK SD_OK
+#define ERR_INVAL SD_INVAL
+#define ERR_OVERFLOW SD_OVERFLOW
+#define ERR_TARIFF SD_TARIFF
+#define ERR_TARIFF_NONE SD_TARIFF_NONE
+#define ERR_MONEY_ZERO SD_MONEY_ZERO
+#define ERR_MONEY_RANGE SD_MONEY_RANGE
+#define ERR_MONEY_SYNTAX SD_MONEY_SYNTAX
+#define ERR_MONEY_DECIMALS SD_MONEY_DECIMALS
+#define ERR_MONEY_NEGATIVE SD_MONEY_NEGATIVE
+#define ERR_NOMEM SD_NOMEM
+
+#endif
