@@ -53,7 +53,7 @@ UNIT_SRC := $(wildcard tests/unit/test_*.c)
 SIMS     := $(patsubst tests/sim/%/,%,$(dir $(wildcard tests/sim/*/*.c)))
 SIMS     := $(sort $(SIMS))
 SIM_LIBS_vcard    := libcrypto
-SIM_LIBS_metersim := libmodbus
+SIM_LIBS_metersim := libmodbus libcrypto
 
 # Two flavours share the rules: build/rel for ./saledesk, build/san with
 # AddressSanitizer and UndefinedBehaviorSanitizer for `make check`.

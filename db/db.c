@@ -196,6 +196,11 @@ int db_exec(struct db *db, const char *sql)
 	return rc == SQLITE_OK ? 0 : db_error(db, rc, sql);
 }
 
+void db_set_busy_timeout(struct db *db, int ms)
+{
+	sqlite3_busy_timeout(db->conn, ms);
+}
+
 int db_begin(struct db *db)
 {
 	int rc = SQLITE_BUSY, i;
@@ -362,8 +367,13 @@ int db_open(const char *path, unsigned flags, struct db **out)
 		goto fail;
 	}
 	sqlite3_extended_result_codes(db->conn, 1);
-	if ((rc = check_identity(db)))
+	if ((rc = check_identity(db))) {
+		/* A WAL database needs its -shm file beside it, even to read. */
+		if (rc == -SD_IO && db->readonly)
+			rc = err_set(-SD_DB_READONLY, "%s is on a read-only disk or in a read-only "
+						      "folder; saledesk cannot use it there", path);
 		goto fail;
+	}
 	if ((rc = set_pragmas(db)))
 		goto fail;
 	if (!(flags & DB_OPEN_NO_MIGRATE) && db_schema_version(db) < db_migration_count) {

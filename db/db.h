@@ -31,6 +31,10 @@ const char *db_path(const struct db *db);
 /* Returns 1 if db cannot be written (read-only file or open flag). */
 int db_is_readonly(struct db *db);
 
+/* Sets how long a statement waits for another process's lock before the
+ * bounded retries of db_begin() (default DB_BUSY_TIMEOUT_MS). */
+void db_set_busy_timeout(struct db *db, int ms);
+
 /* Starts a write transaction (BEGIN IMMEDIATE), retrying a bounded number
  * of times while another process holds the write lock. */
 int db_begin(struct db *db);

@@ -214,7 +214,7 @@ int db_account_each(struct db *db, const struct account_filter *f,
 			" OR EXISTS (SELECT 1 FROM meters m WHERE m.account_id = a.id "
 			"            AND m.meter_no LIKE ?1 ESCAPE '\\')) "
 			"AND (?2 IS NULL OR a.building = ?2) AND (?3 IS NULL OR a.status = ?3) "
-			"ORDER BY a.account_no LIMIT ?4",
+			"ORDER BY CAST(a.account_no AS INTEGER), a.account_no LIMIT ?4",
 			"tnni", pat, f->building, f->status, f->limit > 0 ? f->limit : (int64_t)-1);
 	if (rc)
 		return rc;

@@ -174,13 +174,16 @@ static int parse_options(struct cli *c, int argc, char **argv)
 			if (rpt_format_parse(optarg, &c->fmt))
 				return cli_usage_error(c, "%s", err_detail());
 			break;
-		case '?':
-			if (optopt >= 0 && optopt < CLI_MAX_OPTS && c->cmd->opts)
-				return cli_usage_error(c, "--%s needs a value",
-						       c->cmd->opts[optopt].name);
-			if (optopt >= OPT_HELP)
-				return cli_usage_error(c, "that option needs a value");
-			return cli_usage_error(c, "unknown option %s", argv[optind - 1]);
+		case '?': {
+			/* getopt says only "something was wrong": tell a known
+			 * option missing its value from an unknown one. */
+			const char *bad = argv[optind - 1];
+			for (i = 0; i < n; i++)
+				if (strncmp(bad, "--", 2) == 0 && strcmp(bad + 2, lo[i].name) == 0 &&
+				    lo[i].has_arg == required_argument)
+					return cli_usage_error(c, "%s needs a value", bad);
+			return cli_usage_error(c, "unknown option %s", bad);
+		}
 		default:
 			i = key;
 			if (c->nval[i] && !c->cmd->opts[i].repeat)

@@ -76,12 +76,12 @@ int tariffs_add(const struct session *s, const char *code, const char *name,
 		if (!effective_from) {
 			rc = err_set(-SD_INVAL, "tariff %s exists; a new version needs "
 						 "--effective, the instant it takes over", code);
-		} else if (vr.effective_from <= row.latest_from) {
-			rc = err_set(-SD_INVAL, "a new version of %s must start after its "
-						 "newest one", code);
 		} else if (vr.effective_from < now - TARIFF_BACKDATE_SLACK) {
 			rc = err_set(-SD_INVAL, "a new version cannot start in the past: "
 						 "sales already made keep their prices");
+		} else if (vr.effective_from <= row.latest_from) {
+			rc = err_set(-SD_INVAL, "a new version of %s must start after its "
+						 "newest one", code);
 		}
 	}
 	if (rc)
