@@ -18,9 +18,10 @@ struct tariff_set {
 };
 
 /* Adds tariff code with name and its first version (text form, see
- * docs/tariffs.md) from effective_from (0: now). If code exists, adds a new
- * version instead, which must start after the newest one and not in the
- * past; name is then ignored. Needs PERM_TARIFF_MANAGE. */
+ * docs/tariffs.md) from effective_from (0: now; a new tariff may start in
+ * the past, as when a site moves from another system). If code exists, adds
+ * a new version instead, which must start after the newest one and not in
+ * the past; name is then ignored. Needs PERM_TARIFF_MANAGE. */
 int tariffs_add(const struct session *s, const char *code, const char *name,
 		const char *spec, int64_t effective_from);
 
