@@ -50,10 +50,11 @@ endif
 LIB_SRC  := $(wildcard src/*.c db/*.c cardio/*.c reports/*.c)
 LIB_SRC  := $(filter-out src/main.c,$(LIB_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
+BENCH_SRC := $(wildcard tests/bench/bench_*.c)
 SIMS     := $(patsubst tests/sim/%/,%,$(dir $(wildcard tests/sim/*/*.c)))
 SIMS     := $(sort $(SIMS))
 SIM_LIBS_vcard    := libcrypto
-SIM_LIBS_metersim := libmodbus libcrypto
+SIM_LIBS_metersim := libcrypto
 
 # Two flavours share the rules: build/rel for ./saledesk, build/san with
 # AddressSanitizer and UndefinedBehaviorSanitizer for `make check`.
@@ -71,6 +72,10 @@ $$($(1)_LIB): $$($(1)_OBJ)
 
 build/$(1)/saledesk: $$($(1)_MAIN) $$($(1)_LIB)
 	$$(call say,LINK,$$@)$$(CC) $(2) $$(LDFLAGS) -o $$@ $$^ $$(PKG_LIBS)
+
+build/$(1)/tests/bench/%: tests/bench/%.c $$($(1)_LIB)
+	@mkdir -p $$(@D)
+	$$(call say,CC,$$<)$$(CC) $$(ALL_CFLAGS) $(2) -o $$@ $$< $$($(1)_LIB) $$(PKG_LIBS)
 
 build/$(1)/tests/unit/%: tests/unit/%.c $$($(1)_LIB)
 	@mkdir -p $$(@D)
@@ -100,6 +105,7 @@ $(foreach s,$(SIMS),$(eval $(call sim,$(s))))
 
 UNIT_REL := $(UNIT_SRC:%.c=build/rel/%)
 UNIT_SAN := $(UNIT_SRC:%.c=build/san/%)
+BENCH_REL := $(BENCH_SRC:%.c=build/rel/%)
 SIM_REL  := $(foreach s,$(SIMS),tests/sim/$(s)/$(s))
 SIM_SAN  := $(foreach s,$(SIMS),build/san/tests/sim/$(s)/$(s))
 
@@ -133,7 +139,7 @@ bench:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory bench-run
 
-bench-run: all
+bench-run: all $(BENCH_REL)
 	$(Q)bash tests/bench/run.sh
 
 deps:

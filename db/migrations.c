@@ -107,6 +107,8 @@ static const char migration_2[] =
 	"  closed_at       INTEGER\n"
 	") STRICT;\n"
 	"CREATE INDEX accounts_customer ON accounts(customer_id);\n"
+	/* The next free account number is max() of this, read per opening. */
+	"CREATE INDEX accounts_no_num ON accounts(CAST(account_no AS INTEGER));\n"
 	"CREATE INDEX accounts_room ON accounts(building, floor, room);\n"
 	"CREATE TABLE meters (\n"
 	"  id           INTEGER PRIMARY KEY,\n"

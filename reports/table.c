@@ -125,17 +125,23 @@ static void print_aligned(const struct rpt_table *t, FILE *out)
 				width[c] = w;
 		}
 	for (r = -1; r < t->nrows; r++) {
+		/* Trailing blanks of a row (empty last cells) are not printed:
+		 * they show up in diffs and make lines wrap on narrow screens. */
+		int pending = 0;
 		for (c = 0; c < t->ncols; c++) {
 			const char *s = r < 0 ? t->headers[c] : t->cells[r * t->ncols + c];
 			int gap = width[c] - rpt_text_width(s);
-			int last = c == t->ncols - 1;
 			if (c)
-				fputs("  ", out);
+				pending += 2;
 			if (t->right[c])
-				pad(out, gap);
-			fputs(s, out);
-			if (!t->right[c] && !last)
-				pad(out, gap);
+				pending += gap;
+			if (*s) {
+				pad(out, pending);
+				fputs(s, out);
+				pending = 0;
+			}
+			if (!t->right[c])
+				pending += gap;
 		}
 		fputc('\n', out);
 	}

@@ -249,9 +249,10 @@ static int check_form(struct db *db, struct account_form *f)
 		if ((rc = db_tariff_get(db, code, &t)))
 			return rc;
 		memset(m, 0, sizeof(*m));
-		snprintf(m->meter_no, sizeof(m->meter_no), "%s", mf->meter_no);
-		snprintf(m->tariff_code, sizeof(m->tariff_code), "%s", t.code);
-		snprintf(m->mode, sizeof(m->mode), "%s", mf->mode[0] ? mf->mode : f->mode);
+		/* Same-sized fields of one form: plain copies. */
+		memcpy(m->meter_no, mf->meter_no, sizeof(m->meter_no));
+		memcpy(m->tariff_code, t.code, sizeof(m->tariff_code));
+		memcpy(m->mode, mf->mode[0] ? mf->mode : f->mode, sizeof(m->mode));
 		m->tariff_id = t.id;
 		m->phases = mf->phases ? mf->phases : 1;
 		m->installed_at = a->opened_at;

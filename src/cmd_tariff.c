@@ -151,7 +151,7 @@ static int run_tariff_cost(struct cli *c)
 	    (used && (rc = energy_parse(used, MONEY_ALLOW_ZERO, &mtd))) ||
 	    (rc = cli_parse_time(c, from, &t0)) || (rc = cli_parse_time(c, to, &t1)) ||
 	    (rc = tariff_cost(&t->engine, t0, t1, wh, mtd, &cost)))
-		goto fail;
+		goto fail_explain;
 	if (!(tab = rpt_table_new(2, h))) {
 		rc = -SD_NOMEM;
 		goto fail;
@@ -172,6 +172,12 @@ static int run_tariff_cost(struct cli *c)
 	rpt_table_free(tab);
 	tariffs_free(t);
 	return 0;
+fail_explain:
+	if (rc == -SD_TARIFF_NONE) {
+		char first[40];
+		err_set(rc, "tariff %s starts at %s", t->row.code,
+			cli_time(c, t->versions[0].effective_from, first, sizeof(first)));
+	}
 fail:
 	rpt_table_free(tab);
 	tariffs_free(t);
@@ -192,6 +198,11 @@ static int run_tariff_energy(struct cli *c)
 	    (at && (rc = cli_parse_time(c, at, &when))) ||
 	    (used && (rc = energy_parse(used, MONEY_ALLOW_ZERO, &mtd))) ||
 	    (rc = tariff_energy_for_amount(&t->engine, when, fen, mtd, &wh))) {
+		if (rc == -SD_TARIFF_NONE) {
+			char first[40];
+			err_set(rc, "tariff %s starts at %s", t->row.code,
+				cli_time(c, t->versions[0].effective_from, first, sizeof(first)));
+		}
 		tariffs_free(t);
 		return cli_fail(rc);
 	}

@@ -65,17 +65,4 @@ void err_clear(void);
  * returns buf. */
 char *err_text(int code, char *buf, unsigned len);
 
-/* TEMPORARY: old names still used by src/tariff.c while it is written. */
-#define ERR_OK SD_OK
-#define ERR_INVAL SD_INVAL
-#define ERR_OVERFLOW SD_OVERFLOW
-#define ERR_TARIFF SD_TARIFF
-#define ERR_TARIFF_NONE SD_TARIFF_NONE
-#define ERR_MONEY_ZERO SD_MONEY_ZERO
-#define ERR_MONEY_RANGE SD_MONEY_RANGE
-#define ERR_MONEY_SYNTAX SD_MONEY_SYNTAX
-#define ERR_MONEY_DECIMALS SD_MONEY_DECIMALS
-#define ERR_MONEY_NEGATIVE SD_MONEY_NEGATIVE
-#define ERR_NOMEM SD_NOMEM
-
 #endif
