@@ -11,19 +11,10 @@
 #include "err.h"
 #include "money.h"
 #include "perm.h"
+#include "text.h"
 
 /* Alarm levels when the form gives none: 30, 20 and 10 yuan. */
 static const int64_t default_alarms[3] = { 3000, 2000, 1000 };
-
-int utf8_chars(const char *s)
-{
-	int n = 0;
-
-	for (; *s; s++)
-		if (((unsigned char)*s & 0xC0) != 0x80)
-			n++;
-	return n;
-}
 
 void account_form_init(struct account_form *f)
 {

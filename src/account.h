@@ -60,7 +60,4 @@ int account_get(const struct session *s, const char *account_no, struct account_
 int account_list(const struct session *s, const struct account_filter *f,
 		 int (*fn)(const struct account_rec *, void *), void *ctx);
 
-/* Counts the characters (not bytes) of UTF-8 text. */
-int utf8_chars(const char *s);
-
 #endif

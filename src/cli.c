@@ -396,6 +396,16 @@ int cli_login(struct cli *c)
 	return rc;
 }
 
+int cli_table_done(const struct cli *c, struct rpt_table *t, int rc)
+{
+	if (!t && !rc)
+		rc = -SD_NOMEM;
+	if (!rc)
+		rpt_table_print(t, stdout, c->fmt);
+	rpt_table_free(t);
+	return rc ? cli_fail(rc) : 0;
+}
+
 char *cli_time(const struct cli *c, int64_t t, char *buf, unsigned len)
 {
 	char local[32];

@@ -89,6 +89,10 @@ int cli_fail(int code);
 int cli_usage_error(const struct cli *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* Ends a listing: prints t in the command's --format when rc is 0 (and
+ * t exists), frees t, and returns the exit code for rc. */
+int cli_table_done(const struct cli *c, struct rpt_table *t, int rc);
+
 /* Formats a UTC instant in the site's local time for output: the table
  * format shows "YYYY-MM-DD HH:MM", TSV and CSV ISO 8601 with the offset. */
 char *cli_time(const struct cli *c, int64_t t, char *buf, unsigned len);

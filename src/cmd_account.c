@@ -117,19 +117,16 @@ static int list_accounts(struct cli *c, struct account_filter *f)
 	static const char *const h[] = { "account", "name", "building", ">floor", "room",
 					 "phone", "meters", "status" };
 	struct list_ctx l = { c, rpt_table_new(8, h) };
-	int rc;
+	int rc = l.t ? 0 : -SD_NOMEM;
 
-	if (!l.t)
-		return cli_fail(-SD_NOMEM);
-	if ((rc = cli_login(c)) || (rc = account_list(&c->s, f, list_row, &l))) {
-		rpt_table_free(l.t);
-		return cli_fail(rc);
-	}
-	rpt_table_print(l.t, stdout, c->fmt);
-	if (c->fmt == RPT_TABLE && rpt_table_rows(l.t) == 0)
+	if (!rc && !(rc = cli_login(c)))
+		rc = account_list(&c->s, f, list_row, &l);
+	if (!rc && c->fmt == RPT_TABLE && rpt_table_rows(l.t) == 0) {
 		printf("(no accounts match)\n");
-	rpt_table_free(l.t);
-	return 0;
+		rpt_table_free(l.t);
+		return 0;
+	}
+	return cli_table_done(c, l.t, rc);
 }
 
 static int parse_limit(struct cli *c, struct account_filter *f)

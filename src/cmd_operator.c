@@ -142,17 +142,11 @@ static int run_operator_list(struct cli *c)
 	static const char *const h[] = { "login", "name", "roles", "status", "last_login",
 					 "locked_until" };
 	struct op_list l = { c, rpt_table_new(6, h) };
-	int rc;
+	int rc = l.t ? 0 : -SD_NOMEM;
 
-	if (!l.t)
-		return cli_fail(-SD_NOMEM);
-	if ((rc = cli_login(c)) || (rc = operator_list(&c->s, list_row, &l))) {
-		rpt_table_free(l.t);
-		return cli_fail(rc);
-	}
-	rpt_table_print(l.t, stdout, c->fmt);
-	rpt_table_free(l.t);
-	return 0;
+	if (!rc && !(rc = cli_login(c)))
+		rc = operator_list(&c->s, list_row, &l);
+	return cli_table_done(c, l.t, rc);
 }
 
 static int set_disabled(struct cli *c, int disabled)

@@ -73,17 +73,11 @@ static int run_tariff_list(struct cli *c)
 	static const char *const h[] = { "code", "name", "kind", "in_force_since", ">versions",
 					 "prices" };
 	struct list_ctx l = { c, rpt_table_new(6, h) };
-	int rc;
+	int rc = l.t ? 0 : -SD_NOMEM;
 
-	if (!l.t)
-		return cli_fail(-SD_NOMEM);
-	if ((rc = cli_login(c)) || (rc = tariffs_list(&c->s, list_row, &l))) {
-		rpt_table_free(l.t);
-		return cli_fail(rc);
-	}
-	rpt_table_print(l.t, stdout, c->fmt);
-	rpt_table_free(l.t);
-	return 0;
+	if (!rc && !(rc = cli_login(c)))
+		rc = tariffs_list(&c->s, list_row, &l);
+	return cli_table_done(c, l.t, rc);
 }
 
 static int show_row(const struct tariff_version_row *v, void *arg)
@@ -105,19 +99,13 @@ static int run_tariff_show(struct cli *c)
 	static const char *const h[] = { "effective_from", "kind", "prices", "by", "saved_at" };
 	struct list_ctx l = { c, rpt_table_new(5, h) };
 	struct tariff_row row;
-	int rc;
+	int rc = l.t ? 0 : -SD_NOMEM;
 
-	if (!l.t)
-		return cli_fail(-SD_NOMEM);
-	if ((rc = cli_login(c)) || (rc = tariffs_versions(&c->s, c->argv[0], &row, show_row, &l))) {
-		rpt_table_free(l.t);
-		return cli_fail(rc);
-	}
-	if (c->fmt == RPT_TABLE)
+	if (!rc && !(rc = cli_login(c)))
+		rc = tariffs_versions(&c->s, c->argv[0], &row, show_row, &l);
+	if (!rc && c->fmt == RPT_TABLE)
 		printf("Tariff %s — %s\n\n", row.code, row.name);
-	rpt_table_print(l.t, stdout, c->fmt);
-	rpt_table_free(l.t);
-	return 0;
+	return cli_table_done(c, l.t, rc);
 }
 
 /* Logs in and loads the tariff named by the first argument. */

@@ -9,22 +9,7 @@
 #include "err.h"
 #include "password.h"
 #include "perm.h"
-
-static int check_login_name(const char *login)
-{
-	size_t i, n = strlen(login);
-
-	if (n == 0 || n > OPERATOR_LOGIN_MAX)
-		return err_set(-SD_INVAL, "a login has 1 to %d characters", OPERATOR_LOGIN_MAX);
-	for (i = 0; i < n; i++) {
-		char c = login[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '.' || c == '-'))
-			return err_set(-SD_INVAL,
-				       "a login uses only letters, digits, '_', '.' and '-'");
-	}
-	return 0;
-}
+#include "text.h"
 
 int operator_add(const struct session *s, const char *login, const char *name,
 		 unsigned roles, const char *password)
@@ -35,7 +20,7 @@ int operator_add(const struct session *s, const char *login, const char *name,
 
 	if ((rc = perm_check(s, PERM_OPERATOR_MANAGE)))
 		return rc;
-	if ((rc = check_login_name(login)))
+	if ((rc = text_check_ident(login, OPERATOR_LOGIN_MAX, "_.-", "a login")))
 		return rc;
 	if (!name || !*name)
 		return err_set(-SD_INVAL, "an operator needs a name");

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "err.h"
 #include "perm.h"
+#include "text.h"
 
 /* A version may be dated a little in the past (the form took a minute to
  * fill) but never far enough back to reprice sales already made. */
@@ -21,22 +22,6 @@ const char *tariffs_kind_text(const struct tariff_version *v)
 	return v->n_tiers ? "tiered" : "flat";
 }
 
-static int check_code(const char *code)
-{
-	size_t i, n = strlen(code);
-
-	if (n == 0 || n > TARIFF_CODE_MAX)
-		return err_set(-SD_INVAL, "a tariff code has 1 to %d characters", TARIFF_CODE_MAX);
-	for (i = 0; i < n; i++) {
-		char c = code[i];
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		      (c >= '0' && c <= '9') || c == '_' || c == '-'))
-			return err_set(-SD_INVAL,
-				       "a tariff code uses only letters, digits, '_' and '-'");
-	}
-	return 0;
-}
-
 int tariffs_add(const struct session *s, const char *code, const char *name,
 		const char *spec, int64_t effective_from)
 {
@@ -47,7 +32,7 @@ int tariffs_add(const struct session *s, const char *code, const char *name,
 	int64_t now = clock_now();
 	int rc, is_new;
 
-	if ((rc = perm_check(s, PERM_TARIFF_MANAGE)) || (rc = check_code(code)))
+	if ((rc = perm_check(s, PERM_TARIFF_MANAGE)) || (rc = text_check_ident(code, TARIFF_CODE_MAX, "_-", "a tariff code")))
 		return rc;
 	if (tariff_parse(spec, &v, why, sizeof(why)))
 		return err_set(-SD_TARIFF, "%s", why);

@@ -1,0 +1,15 @@
+/* text: small checks on text a person typed, shared by the domain. */
+#ifndef SALEDESK_TEXT_H
+#define SALEDESK_TEXT_H
+
+#include <stddef.h>
+
+/* Counts the characters (not bytes) of UTF-8 text. */
+int utf8_chars(const char *s);
+
+/* Checks that s is 1 to max characters of ASCII letters, digits and the
+ * characters in extra; otherwise returns -SD_INVAL with a detail naming
+ * what (e.g. "a login") and the rule. */
+int text_check_ident(const char *s, size_t max, const char *extra, const char *what);
+
+#endif
