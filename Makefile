@@ -110,7 +110,7 @@ SIM_REL  := $(foreach s,$(SIMS),tests/sim/$(s)/$(s))
 SIM_SAN  := $(foreach s,$(SIMS),build/san/tests/sim/$(s)/$(s))
 
 .PHONY: all check check-run demo demo-run bench bench-run deps install \
-        uninstall clean
+        uninstall clean fuzz
 
 all: saledesk $(SIM_REL)
 
@@ -157,6 +157,30 @@ deps:
 	  echo "  sudo apt-get update && sudo apt-get install -y$$missing"; \
 	  exit 1; \
 	fi
+
+# The simulators' parsers under libFuzzer (needs clang): each target runs
+# FUZZ_SECONDS on a scratch corpus seeded from tests/fuzz/NAME/corpus.
+FUZZ_SECONDS ?= 60
+FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
+FUZZ_VCARD := $(filter-out tests/sim/vcard/vcard_main.c,$(wildcard tests/sim/vcard/*.c))
+FUZZ_METERSIM := $(addprefix tests/sim/metersim/,rtu.c dispatch.c pdu.c regmap.c meter.c mac.c)
+
+build/fuzz/fuzz_apdu: tests/fuzz/vcard/fuzz_apdu.c $(FUZZ_VCARD)
+	@mkdir -p $(@D)
+	$(call say,FUZZ,$@)clang $(FUZZ_FLAGS) -Itests/sim/vcard -o $@ $^ \
+		$$($(PKG_CONFIG) --cflags --libs libcrypto)
+
+build/fuzz/fuzz_frame: tests/fuzz/metersim/fuzz_frame.c $(FUZZ_METERSIM)
+	@mkdir -p $(@D)
+	$(call say,FUZZ,$@)clang $(FUZZ_FLAGS) -Itests/sim/metersim -o $@ $^ \
+		$$($(PKG_CONFIG) --cflags --libs libcrypto) -lm
+
+fuzz: build/fuzz/fuzz_apdu build/fuzz/fuzz_frame
+	$(Q)for f in apdu:vcard frame:metersim; do \
+	  mkdir -p build/fuzz/corpus-$${f%%:*}; \
+	  build/fuzz/fuzz_$${f%%:*} -max_total_time=$(FUZZ_SECONDS) -max_len=600 \
+	    build/fuzz/corpus-$${f%%:*} tests/fuzz/$${f##*:}/corpus || exit 1; \
+	done
 
 install: saledesk
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)
