@@ -55,6 +55,12 @@ SIMS     := $(patsubst tests/sim/%/,%,$(dir $(wildcard tests/sim/*/*.c)))
 SIMS     := $(sort $(SIMS))
 SIM_LIBS_vcard    := libcrypto
 SIM_LIBS_metersim := libcrypto
+# A simulated meter reads user cards with the virtual card's own meter
+# logic (docs/card-spec.md section 12), so the two simulators agree.
+VCARD_LIB_SRC := $(filter-out %/vcard_main.c %/vcard_tool.c %/vcard_run.c \
+                   %/vcard_vectors.c,$(wildcard tests/sim/vcard/*.c))
+SIM_EXTRA_metersim := $(VCARD_LIB_SRC) tests/sim/vcard/vcard.h \
+                      tests/sim/vcard/vcard_desk.h
 
 # Two flavours share the rules: build/rel for ./saledesk, build/san with
 # AddressSanitizer and UndefinedBehaviorSanitizer for `make check`.
@@ -90,15 +96,15 @@ $(eval $(call flavour,san,$(SANITIZE) -O1 -g))
 
 # The simulators: every .c in tests/sim/NAME/ makes tests/sim/NAME/NAME.
 define sim
-tests/sim/$(1)/$(1): $$(wildcard tests/sim/$(1)/*.c tests/sim/$(1)/*.h)
-	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(OPT) -o $$@ \
+tests/sim/$(1)/$(1): $$(wildcard tests/sim/$(1)/*.c tests/sim/$(1)/*.h) $$(SIM_EXTRA_$(1))
+	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(OPT) -Itests/sim/vcard -o $$@ \
 		$$(filter %.c,$$^) $$(shell $$(PKG_CONFIG) --cflags --libs \
 		$$(SIM_LIBS_$(1))) -lpthread -lm
 
-build/san/tests/sim/$(1)/$(1): $$(wildcard tests/sim/$(1)/*.c tests/sim/$(1)/*.h)
+build/san/tests/sim/$(1)/$(1): $$(wildcard tests/sim/$(1)/*.c tests/sim/$(1)/*.h) $$(SIM_EXTRA_$(1))
 	@mkdir -p $$(@D)
-	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(SANITIZE) -O1 -g -o $$@ \
-		$$(filter %.c,$$^) $$(shell $$(PKG_CONFIG) --cflags --libs \
+	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(SANITIZE) -O1 -g -Itests/sim/vcard \
+		-o $$@ $$(filter %.c,$$^) $$(shell $$(PKG_CONFIG) --cflags --libs \
 		$$(SIM_LIBS_$(1))) -lpthread -lm
 endef
 $(foreach s,$(SIMS),$(eval $(call sim,$(s))))
@@ -163,7 +169,8 @@ deps:
 FUZZ_SECONDS ?= 60
 FUZZ_FLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined
 FUZZ_VCARD := $(filter-out tests/sim/vcard/vcard_main.c,$(wildcard tests/sim/vcard/*.c))
-FUZZ_METERSIM := $(addprefix tests/sim/metersim/,rtu.c dispatch.c pdu.c regmap.c meter.c mac.c)
+FUZZ_METERSIM := $(addprefix tests/sim/metersim/,rtu.c dispatch.c pdu.c regmap.c meter.c \
+                   mac.c) $(VCARD_LIB_SRC)
 
 build/fuzz/fuzz_apdu: tests/fuzz/vcard/fuzz_apdu.c $(FUZZ_VCARD)
 	@mkdir -p $(@D)
@@ -172,7 +179,7 @@ build/fuzz/fuzz_apdu: tests/fuzz/vcard/fuzz_apdu.c $(FUZZ_VCARD)
 
 build/fuzz/fuzz_frame: tests/fuzz/metersim/fuzz_frame.c $(FUZZ_METERSIM)
 	@mkdir -p $(@D)
-	$(call say,FUZZ,$@)clang $(FUZZ_FLAGS) -Itests/sim/metersim -o $@ $^ \
+	$(call say,FUZZ,$@)clang $(FUZZ_FLAGS) -Itests/sim/metersim -Itests/sim/vcard -o $@ $^ \
 		$$($(PKG_CONFIG) --cflags --libs libcrypto) -lm
 
 fuzz: build/fuzz/fuzz_apdu build/fuzz/fuzz_frame

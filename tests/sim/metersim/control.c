@@ -179,12 +179,13 @@ static void meter_cmd(struct sim *s, char **w, int n, char *out, size_t len)
 			 mac[7], mac[0] << 8 | mac[1], mac[2] << 8 | mac[3],
 			 mac[4] << 8 | mac[5], mac[6] << 8 | mac[7]);
 		return;
-	} else if (!strcmp(w[0], "card") && n == 3) {
-		/* Seam: user card into the meter; waits for docs/card-spec.md. */
-		if (meter_apply_card(m, w[2], now) != 0) {
-			snprintf(out, len, "err card not implemented");
-			return;
-		}
+	} else if (!strcmp(w[0], "card") && (n == 3 || n == 4)) {
+		char msg[160];
+		int res = meter_apply_card(m, w[2], n == 4 ? w[3] : NULL, now, msg, sizeof(msg));
+
+		snprintf(out, len, "%s %s", res == VCARD_METER_CREDITED ||
+					    res == VCARD_METER_NO_CREDIT ? "ok" : "err", msg);
+		return;
 	} else {
 		snprintf(out, len, "err usage");
 		return;

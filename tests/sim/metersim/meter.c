@@ -442,10 +442,52 @@ int64_t meter_remaining_wh(const struct meter *m)
 }
 
 int meter_apply_card(struct meter *m, const char *card_image_path,
-		     int64_t now_sim)
+		     const char *keyset, int64_t now_sim, char *msg, size_t len)
 {
-	(void)m;
-	(void)card_image_path;
-	(void)now_sim;
-	return -1;
+	struct vcard_image img;
+	struct vcard_keyset ks;
+	struct vcard_meter *c = &m->card;
+	int res, i;
+
+	meter_sync(m, now_sim);
+	if (vcard_keyset_load(keyset ? keyset : "test", &ks) ||
+	    vcard_image_load(card_image_path, &img)) {
+		snprintf(msg, len, "cannot read the card image or the keys");
+		return -1;
+	}
+	/* Hand the bus meter's live state to the card logic... */
+	if (vcard_bcd6(m->number, c->meter_no)) {
+		snprintf(msg, len, "meter number %s is not 12 digits", m->number);
+		return -1;
+	}
+	c->count = m->purchases;
+	c->remaining = m->balance_fen;
+	c->cumulative = (uint64_t)m->purchased_fen;
+	c->energy_total = (uint64_t)(m->e_mwh / 1000);
+	for (i = 0; i < 4; i++)
+		c->energy_tou[i] = (uint64_t)(m->e_rate_mwh[i + 1] / 1000);
+	c->now = (uint32_t)meter_clock(m, now_sim);
+	c->credit_limit = (uint32_t)m->p.credit_fen;
+	for (i = 0; i < 3; i++)
+		c->alarm[i] = (uint32_t)m->p.alarm_fen[i];
+	c->status = m->relay_open ? 1 : 0;
+	c->max_demand_w = m->md_w;
+	res = vcard_meter_insert(&img, c, &ks);
+	/* ...and take back what a credited purchase changed. */
+	if (res == VCARD_METER_CREDITED) {
+		m->balance_fen = c->remaining;
+		m->purchased_fen = (int64_t)c->cumulative;
+		m->purchases = c->count;
+		m->p.credit_fen = c->credit_limit;
+		for (i = 0; i < 3; i++)
+			m->p.alarm_fen[i] = c->alarm[i];
+		relay_evaluate(m, meter_clock(m, now_sim));
+	}
+	if (vcard_image_save(card_image_path, &img)) {
+		snprintf(msg, len, "cannot save the card image");
+		return -1;
+	}
+	snprintf(msg, len, "result=%02X %s count=%u balance=%lld", res,
+		 vcard_meter_result_str(res), m->purchases, (long long)m->balance_fen);
+	return res;
 }

@@ -6,6 +6,7 @@
 #ifndef METERSIM_METER_H
 #define METERSIM_METER_H
 
+#include "vcard.h"
 #include <stdint.h>
 
 #define METER_FREEZES 12
@@ -110,6 +111,10 @@ struct meter {
 	uint16_t key_version;
 	struct meter_params p;
 	uint64_t rng;
+	/* What the meter's ESAM keeps about user cards: opened, the account,
+	 * the valid card's serial. Balance and count live in the fields
+	 * below and are handed over at each insertion. */
+	struct vcard_meter card;
 
 	int64_t skew;  /* meter clock minus simulator clock */
 	int64_t t_int; /* integrated up to here (minute aligned) */
@@ -193,11 +198,13 @@ int meter_alarm_level(const struct meter *m);
 /* Remaining energy in Wh at the current rate's price (0 if no price). */
 int64_t meter_remaining_wh(const struct meter *m);
 
-/* SEAM for issue 3 part 4 ("insert the user card into the meter"): will
- * read the card image at path, check MAC, meter number and purchase
- * sequence, credit, and write back. Not implemented until docs/card-spec.md
- * is final: returns -1 always. */
+/* Inserts the user or technician card whose image is at card_image_path
+ * into the meter, as docs/card-spec.md sections 12 and 13 say: checks the
+ * meter keys (keyset: "test", "other" or a key file, as vcard takes them),
+ * MACs, meter number and purchase count, credits, writes back, and saves
+ * the image. Writes a one-line outcome into msg. Returns the meter result
+ * (VCARD_METER_*), or -1 if the image or keys cannot be read. */
 int meter_apply_card(struct meter *m, const char *card_image_path,
-		     int64_t now_sim);
+		     const char *keyset, int64_t now_sim, char *msg, size_t len);
 
 #endif
