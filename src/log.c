@@ -35,13 +35,18 @@ enum log_level log_get_level(void)
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	static const char *const tags[] = { "debug", "info", "warning", "error" };
+	char line[1024];
 	va_list ap;
+	int n;
 
 	if (level < log_get_level() || level >= LOG_OFF)
 		return;
-	fprintf(stderr, "saledesk: %s: ", tags[level]);
+	/* One write per line, so lines from the poller's bus threads never
+	 * interleave. */
+	n = snprintf(line, sizeof(line), "saledesk: %s: ", tags[level]);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vsnprintf(line + n, sizeof(line) - (size_t)n - 1, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	strcat(line, "\n");
+	fputs(line, stderr);
 }
