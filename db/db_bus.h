@@ -1,0 +1,78 @@
+/* db_bus: the SQL of buses, the wiring of meters to them, and what the
+ * poller loads for one bus each cycle. */
+#ifndef SALEDESK_DB_BUS_H
+#define SALEDESK_DB_BUS_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+#define BUS_NAME_MAX 32
+#define BUS_KEY_LEN 16
+
+struct bus_rec {
+	int64_t id;
+	char name[BUS_NAME_MAX + 1];
+	char kind[4];          /* "rtu" or "tcp" */
+	char device[256];      /* rtu */
+	int baud;
+	char parity;           /* 'N', 'E', 'O' */
+	int stop_bits;
+	int rs485;
+	char host[256];        /* tcp */
+	int port;
+	int turnaround_ms;     /* the meters' turnaround, a starting point */
+	int enabled;
+	int meters;            /* wired meters (db_bus_each, db_bus_get) */
+};
+
+/* Inserts b and sets b->id; -SD_EXISTS if the name is taken. */
+int db_bus_insert(struct db *db, struct bus_rec *b);
+
+/* Reads the bus named (or numbered) key; -SD_NOT_FOUND with a detail. */
+int db_bus_get(struct db *db, const char *key, struct bus_rec *out);
+
+/* Calls fn for every bus by id; enabled_only skips disabled ones. */
+int db_bus_each(struct db *db, int enabled_only,
+		int (*fn)(const struct bus_rec *, void *), void *ctx);
+
+/* Deletes bus id; -SD_STATE if meters are still wired to it. */
+int db_bus_delete(struct db *db, int64_t id);
+
+/* Wires meter_no to bus_id/unit (replacing its old wiring). key is the
+ * 16-byte recharge key or NULL to keep what is stored. Sets *meter_id. */
+int db_meter_wire(struct db *db, const char *meter_no, int64_t bus_id, int unit,
+		  const unsigned char *key, int64_t *meter_id);
+
+/* Removes the wiring of meter_no; -SD_NOT_FOUND if it had none. */
+int db_meter_unwire(struct db *db, const char *meter_no);
+
+/* Reads the id of meter_no; -SD_NOT_FOUND with a detail. */
+int db_meter_id(struct db *db, const char *meter_no, int64_t *id);
+
+/* One wired meter as the poller needs it, with what the last cycles left
+ * in meter_state (has_state 0 when it was never polled). */
+struct poll_meter {
+	int64_t meter_id;
+	char meter_no[13];
+	int unit;
+	int phases;
+	int has_key;
+	unsigned char key[BUS_KEY_LEN];
+	int has_state;
+	int online;
+	int misses;             /* consecutive missed polls */
+	int64_t next_probe_at;  /* offline: not before this (UTC s) */
+	int has_reading;
+	int64_t energy_wh;
+	int64_t purchase_count;
+	int64_t freeze_seq;     /* -1 if never read */
+	int64_t read_at;
+	int64_t last_history_at; /* 0 if none */
+};
+
+/* Loads every active meter wired to bus_id, by unit id, into a new array
+ * *out (caller frees; wipe the keys first) of *n entries. */
+int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *n);
+
+#endif

@@ -1,0 +1,160 @@
+/* db_poll: state, history, rollups and freezes. */
+#include "db_poll.h"
+
+#include <string.h>
+
+#include "db_int.h"
+#include "err.h"
+
+int db_poll_save_state(struct db *db, int64_t meter_id, int64_t now,
+		       const struct poll_outcome *o)
+{
+	const struct poll_reading *r = &o->r;
+	int rc;
+
+	rc = db_run(db, "INSERT INTO meter_state(meter_id, updated_at) VALUES (?, ?) "
+			"ON CONFLICT(meter_id) DO UPDATE SET updated_at = excluded.updated_at",
+		    "ii", meter_id, now);
+	if (rc)
+		return rc;
+	rc = db_run(db, "UPDATE meter_state SET online = ?, misses = ?, next_probe_at = ?, "
+			"polls = polls + ?, timeouts = timeouts + ?, crc_errors = crc_errors + ?, "
+			"exceptions = exceptions + ?, last_error = ? WHERE meter_id = ?",
+		    "IIiIIIIti", o->online, o->misses, o->next_probe_at, o->polled, o->timeouts,
+		    o->crc_errors, o->exceptions, o->error, meter_id);
+	if (rc || !o->ok)
+		return rc;
+	return db_run(db, "UPDATE meter_state SET read_at = ?, energy_wh = ?, sharp_wh = ?, "
+			  "peak_wh = ?, flat_wh = ?, valley_wh = ?, voltage_dv = ?, current_ca = ?, "
+			  "power_w = ?, reactive_var = ?, apparent_va = ?, pf_milli = ?, freq_chz = ?, "
+			  "relay = ?, relay_reason = ?, keep_power = ?, alarm_level = ?, flags = ?, "
+			  "balance_fen = ?, energy_left_wh = ?, purchased_fen = ?, purchase_count = ?, "
+			  "md_w = ?, md_at = ?, meter_clock = ?, price = ?, rate = ?, freeze_seq = ?, "
+			  "month_wh = ?, u_b_dv = ?, u_c_dv = ? WHERE meter_id = ?",
+		      "iiiiiiiiiiiiiIIIIIiiiiiiiiIIiiii", now, r->energy_wh, r->sharp_wh,
+		      r->peak_wh, r->flat_wh, r->valley_wh, r->voltage_dv, r->current_ca, r->power_w,
+		      r->reactive_var, r->apparent_va, r->pf_milli, r->freq_chz, r->relay,
+		      r->relay_reason, r->keep_power, r->alarm_level, r->flags, r->balance_fen,
+		      r->energy_left_wh, r->purchased_fen, r->purchase_count, r->md_w, r->md_at,
+		      r->meter_clock, r->price, r->rate, r->freeze_seq, r->month_wh, r->u_b_dv,
+		      r->u_c_dv, meter_id);
+}
+
+int db_poll_history(struct db *db, int64_t meter_id, int64_t ts, const struct poll_reading *r)
+{
+	return db_run(db, "INSERT OR REPLACE INTO meter_history(meter_id, ts, energy_wh, "
+			  "balance_fen, power_w, voltage_dv, flags) VALUES (?, ?, ?, ?, ?, ?, ?)",
+		      "iiiiiiI", meter_id, ts, r->energy_wh, r->balance_fen, r->power_w,
+		      r->voltage_dv, r->flags);
+}
+
+int db_poll_rollup(struct db *db, int64_t meter_id, int64_t ts, int utc_offset_min, int64_t wh)
+{
+	int64_t off = (int64_t)utc_offset_min * 60;
+	int64_t hour = ts - ((ts % 3600) + 3600) % 3600;
+	int64_t local = ts + off;
+	int64_t day = local - ((local % 86400) + 86400) % 86400 - off;
+	int rc;
+
+	if (wh <= 0)
+		return 0;
+	rc = db_run(db, "INSERT INTO energy_hourly(meter_id, hour_ts, wh) VALUES (?, ?, ?) "
+			"ON CONFLICT(meter_id, hour_ts) DO UPDATE SET wh = wh + excluded.wh",
+		    "iii", meter_id, hour, wh);
+	if (rc)
+		return rc;
+	return db_run(db, "INSERT INTO energy_daily(meter_id, day_ts, wh) VALUES (?, ?, ?) "
+			  "ON CONFLICT(meter_id, day_ts) DO UPDATE SET wh = wh + excluded.wh",
+		      "iii", meter_id, day, wh);
+}
+
+int db_poll_freeze(struct db *db, int64_t meter_id, int64_t now, const struct freeze_rec *f,
+		   int64_t *reading_wh)
+{
+	int64_t wh = -1;
+	int rc;
+
+	rc = db_int(db, &wh, "SELECT energy_wh FROM meter_history WHERE meter_id = ? AND ts <= ? "
+			     "AND ts > ? - 3600 ORDER BY ts DESC LIMIT 1",
+		    "iii", meter_id, f->freeze_at, f->freeze_at);
+	if (rc == -SD_NOT_FOUND)
+		wh = -1;
+	else if (rc)
+		return rc;
+	*reading_wh = wh;
+	return db_run(db, "INSERT OR IGNORE INTO meter_freezes(meter_id, freeze_at, energy_wh, "
+			  "sharp_wh, peak_wh, flat_wh, valley_wh, md_w, balance_fen, read_at, "
+			  "reading_wh) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, -1))",
+		      "iiiiiiiiiii", meter_id, f->freeze_at, f->energy_wh, f->sharp_wh, f->peak_wh,
+		      f->flat_wh, f->valley_wh, f->md_w, f->balance_fen, now, wh);
+}
+
+int db_poll_prune(struct db *db, int64_t before)
+{
+	return db_run(db, "DELETE FROM meter_history WHERE ts < ?", "i", before);
+}
+
+int db_poll_state_each(struct db *db, int64_t bus_id, const char *meter_no,
+		       int (*fn)(const struct meter_state_rec *, void *), void *ctx)
+{
+	sqlite3_stmt *st;
+	struct meter_state_rec m;
+	int rc;
+
+	rc = db_prepare(db, &st,
+			"SELECT m.meter_no, b.name, w.unit_id, s.meter_id IS NOT NULL, "
+			"s.read_at IS NOT NULL, ifnull(s.online, 0), ifnull(s.misses, 0), "
+			"ifnull(s.read_at, 0), ifnull(s.next_probe_at, 0), "
+			"ifnull(s.energy_wh, 0), ifnull(s.voltage_dv, 0), ifnull(s.power_w, 0), "
+			"ifnull(s.relay, 0), ifnull(s.relay_reason, 0), ifnull(s.keep_power, 0), "
+			"ifnull(s.alarm_level, 0), ifnull(s.flags, 0), ifnull(s.balance_fen, 0), "
+			"ifnull(s.purchase_count, 0), ifnull(s.meter_clock, 0), ifnull(s.price, 0), "
+			"ifnull(s.freeze_seq, 0), ifnull(s.polls, 0), ifnull(s.timeouts, 0), "
+			"ifnull(s.crc_errors, 0), ifnull(s.exceptions, 0), ifnull(s.last_error, ''), "
+			"ifnull(s.current_ca, 0), ifnull(s.month_wh, 0) "
+			"FROM meter_wiring w JOIN meters m ON m.id = w.meter_id "
+			"JOIN buses b ON b.id = w.bus_id LEFT JOIN meter_state s ON s.meter_id = m.id "
+			"WHERE (? = 0 OR w.bus_id = ?) AND (? IS NULL OR m.meter_no = ?) "
+			"ORDER BY b.id, w.unit_id",
+			"iinn", bus_id, bus_id, meter_no, meter_no);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&m, 0, sizeof(m));
+		db_col_text(st, 0, m.meter_no, sizeof(m.meter_no));
+		db_col_text(st, 1, m.bus, sizeof(m.bus));
+		m.unit = sqlite3_column_int(st, 2);
+		m.has_state = sqlite3_column_int(st, 3);
+		m.has_reading = sqlite3_column_int(st, 4);
+		m.online = sqlite3_column_int(st, 5);
+		m.misses = sqlite3_column_int(st, 6);
+		m.read_at = sqlite3_column_int64(st, 7);
+		m.next_probe_at = sqlite3_column_int64(st, 8);
+		m.r.energy_wh = sqlite3_column_int64(st, 9);
+		m.r.voltage_dv = sqlite3_column_int64(st, 10);
+		m.r.power_w = sqlite3_column_int64(st, 11);
+		m.r.relay = sqlite3_column_int(st, 12);
+		m.r.relay_reason = sqlite3_column_int(st, 13);
+		m.r.keep_power = sqlite3_column_int(st, 14);
+		m.r.alarm_level = sqlite3_column_int(st, 15);
+		m.r.flags = sqlite3_column_int(st, 16);
+		m.r.balance_fen = sqlite3_column_int64(st, 17);
+		m.r.purchase_count = sqlite3_column_int64(st, 18);
+		m.r.meter_clock = sqlite3_column_int64(st, 19);
+		m.r.price = sqlite3_column_int64(st, 20);
+		m.r.freeze_seq = sqlite3_column_int(st, 21);
+		m.polls = sqlite3_column_int64(st, 22);
+		m.timeouts = sqlite3_column_int64(st, 23);
+		m.crc_errors = sqlite3_column_int64(st, 24);
+		m.exceptions = sqlite3_column_int64(st, 25);
+		db_col_text(st, 26, m.last_error, sizeof(m.last_error));
+		m.r.current_ca = sqlite3_column_int64(st, 27);
+		m.r.month_wh = sqlite3_column_int64(st, 28);
+		if ((rc = fn(&m, ctx)))
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, rc, "meter state");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

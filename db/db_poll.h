@@ -1,0 +1,75 @@
+/* db_poll: what one poll cycle writes — the latest state per meter, the
+ * history at an interval, energy rollups and freeze records. Every
+ * function here runs inside the caller's write transaction. */
+#ifndef SALEDESK_DB_POLL_H
+#define SALEDESK_DB_POLL_H
+
+#include <stdint.h>
+
+#include "db.h"
+
+/* The live block of one meter, decoded into desk units (meter.c). */
+struct poll_reading {
+	int64_t energy_wh, sharp_wh, peak_wh, flat_wh, valley_wh;
+	int64_t voltage_dv, current_ca, power_w, reactive_var, apparent_va;
+	int64_t pf_milli, freq_chz;
+	int relay, relay_reason, keep_power, alarm_level, flags;
+	int64_t balance_fen, energy_left_wh, purchased_fen, purchase_count;
+	int64_t md_w, md_at, meter_clock, price; /* md_at, meter_clock in UTC */
+	int rate, freeze_seq;
+	int64_t month_wh;
+	int64_t u_b_dv, u_c_dv;
+};
+
+/* What one cycle learned about one meter. */
+struct poll_outcome {
+	int polled;          /* a request was sent this cycle */
+	int ok;              /* r holds a fresh reading */
+	struct poll_reading r;
+	int online, misses;
+	int64_t next_probe_at;
+	int timeouts, crc_errors, exceptions; /* this cycle's counts */
+	char error[160];     /* the last error, "" if none */
+};
+
+/* Writes o into meter_state for meter_id at now (UTC). */
+int db_poll_save_state(struct db *db, int64_t meter_id, int64_t now,
+		       const struct poll_outcome *o);
+
+/* Appends a history row for meter_id at ts. */
+int db_poll_history(struct db *db, int64_t meter_id, int64_t ts, const struct poll_reading *r);
+
+/* Books wh to the hour and the site-local day of ts. */
+int db_poll_rollup(struct db *db, int64_t meter_id, int64_t ts, int utc_offset_min, int64_t wh);
+
+struct freeze_rec {
+	int64_t freeze_at;   /* UTC */
+	int64_t energy_wh, sharp_wh, peak_wh, flat_wh, valley_wh, md_w, balance_fen;
+};
+
+/* Stores a freeze record (once per meter and freeze time) with the
+ * desk's own last history reading at or before it, for the check. Sets
+ * *reading_wh to it, or -1 if there is none. */
+int db_poll_freeze(struct db *db, int64_t meter_id, int64_t now, const struct freeze_rec *f,
+		   int64_t *reading_wh);
+
+struct meter_state_rec {
+	char meter_no[13];
+	char bus[33];
+	int unit;
+	int has_state, has_reading, online, misses;
+	int64_t read_at, next_probe_at;
+	struct poll_reading r;
+	int64_t polls, timeouts, crc_errors, exceptions;
+	char last_error[201];
+};
+
+/* Calls fn for each wired meter (of bus_id if non-zero, or meter_no if
+ * not NULL) with its latest state, by bus and unit. */
+int db_poll_state_each(struct db *db, int64_t bus_id, const char *meter_no,
+		       int (*fn)(const struct meter_state_rec *, void *), void *ctx);
+
+/* Deletes history rows older than before (retention). */
+int db_poll_prune(struct db *db, int64_t before);
+
+#endif

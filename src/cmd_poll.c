@@ -1,0 +1,73 @@
+/* cmd_poll: `saledesk poll` — the meter-reading service in the
+ * foreground (for systemd), or one cycle with --once. It needs no login:
+ * it is the system, run as the service user that owns the database. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "cli.h"
+#include "commands.h"
+#include "err.h"
+#include "poll.h"
+
+static int number(struct cli *c, const char *name, double lo, double hi, double *out)
+{
+	const char *v = cli_get(c, name);
+	char *end;
+	double d;
+
+	if (!v)
+		return 0;
+	d = strtod(v, &end);
+	if (end == v || *end || d < lo || d > hi)
+		return cli_usage_error(c, "--%s: a number from %g to %g", name, lo, hi);
+	*out = d;
+	return 0;
+}
+
+static int run_poll(struct cli *c)
+{
+	struct poll_opts o;
+	double interval = POLL_DEFAULT_INTERVAL_MS / 1000.0, history = 15, k = 3, drift = 120;
+	double keep = POLL_DEFAULT_KEEP_DAYS;
+	int rc;
+
+	poll_defaults(&o);
+	if (number(c, "interval", 0, 3600, &interval) || number(c, "history", 1, 1440, &history) ||
+	    number(c, "offline-after", 1, 100, &k) || number(c, "drift", 0, 86400, &drift) ||
+	    number(c, "keep-days", 0, 36500, &keep))
+		return 2;
+	o.once = cli_get(c, "once") != NULL;
+	o.stats = cli_get(c, "stats") != NULL;
+	o.interval_ms = (int)(interval * 1000);
+	o.history_s = (int)(history * 60);
+	o.offline_after = (int)k;
+	o.drift_s = (int)drift;
+	o.keep_days = (int)keep;
+	if ((rc = cli_open_db(c, 0)))
+		return cli_fail(rc);
+	o.db_path = c->cfg.db_path;
+	o.utc_offset_min = c->utc_offset_min;
+	/* The workers open their own connections. */
+	db_close(c->db);
+	c->db = NULL;
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	if ((rc = poll_run(&o)))
+		return cli_fail(rc);
+	return 0;
+}
+
+static const struct cli_opt poll_opts[] = {
+	{ "once", NULL, 0, "one cycle of every bus, then exit" },
+	{ "interval", "SECONDS", 0, "from the start of one cycle to the next (default 10)" },
+	{ "history", "MINUTES", 0, "history row interval (default 15)" },
+	{ "offline-after", "K", 0, "missed polls that make a meter offline (default 3)" },
+	{ "drift", "SECONDS", 0, "meter clock drift that raises an alarm (default 120; 0 off)" },
+	{ "keep-days", "N", 0, "keep history this many days (default 400; 0 forever)" },
+	{ "stats", NULL, 0, "print one line per bus cycle on stdout" },
+	{ NULL, NULL, 0, NULL },
+};
+const struct cli_cmd cmd_poll = {
+	"poll", "[--once] [--interval SECONDS] [--stats]",
+	"the meter-reading service: poll every bus, store state, raise alarms, run commands",
+	0, poll_opts, 0, 0, run_poll,
+};

@@ -1,0 +1,807 @@
+/* poll: the service loop, the per-bus threads and one cycle of a bus. */
+#include "poll.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "alarm.h"
+#include "bus.h"
+#include "clock.h"
+#include "db.h"
+#include "db_alarm.h"
+#include "db_bus.h"
+#include "db_meter.h"
+#include "db_poll.h"
+#include "err.h"
+#include "log.h"
+#include "meter.h"
+
+/* Margin on top of wire time and turnaround: a USB adapter's latency
+ * timer (16 ms by default) plus scheduling on a shared machine. */
+#define POLL_MARGIN_US 30000
+/* Probes of an offline meter wait longer, so a slow meter is found
+ * slow rather than dead, and its turnaround is learned. */
+#define POLL_PROBE_US 250000
+#define POLL_TIMEOUT_MAX_US 3000000
+/* The serial side of a TCP gateway is unknown: assume 9600 8N1. */
+#define POLL_GATEWAY_CHAR_US 1042
+#define POLL_CMD_TRIES 5
+#define POLL_BUS_BACKOFF_MAX_MS 60000
+
+struct learned {
+	int64_t meter_id;
+	int64_t ta_us;        /* turnaround seen, decaying */
+};
+
+struct cmd_result {
+	int touched;          /* state changed this cycle */
+	char state[8];
+	char reason[200];
+	int tries;
+	int seq_alarm;        /* recharge sequence disagreement */
+};
+
+struct worker {
+	const struct poll_opts *o;
+	struct bus_rec rec;
+	pthread_t th;
+	int started;
+	atomic_int stop;
+	struct db *db;
+	struct bus *bus;
+	int64_t bus_retry_at_ms;
+	int64_t bus_backoff_ms;
+	char bus_error[200];
+	struct learned *learned;
+	int nlearned;
+	int64_t last_prune_ms;
+	int is_first;
+	int rc;
+};
+
+/* One meter's part of a cycle. */
+struct meter_work {
+	struct poll_outcome o;
+	int skip;             /* offline and not due for a probe */
+	int has_freeze;
+	struct freeze_rec freeze;
+	int went_offline;
+};
+
+static void sleep_ms(int64_t ms)
+{
+	struct timespec ts = { (time_t)(ms / 1000), (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) == -1 && errno == EINTR)
+		;
+}
+
+static struct learned *learned_for(struct worker *w, int64_t meter_id)
+{
+	struct learned *nv;
+	int i;
+
+	for (i = 0; i < w->nlearned; i++)
+		if (w->learned[i].meter_id == meter_id)
+			return &w->learned[i];
+	nv = realloc(w->learned, (size_t)(w->nlearned + 1) * sizeof(*nv));
+	if (!nv)
+		return NULL;
+	w->learned = nv;
+	nv[w->nlearned].meter_id = meter_id;
+	nv[w->nlearned].ta_us = 0;
+	return &nv[w->nlearned++];
+}
+
+static int64_t char_us(const struct worker *w)
+{
+	int64_t c = bus_char_us(w->bus);
+
+	return c ? c : POLL_GATEWAY_CHAR_US;
+}
+
+/* The response timeout of one exchange: its wire time, the turnaround the
+ * meter needs (configured, or learned if longer) with half again as
+ * margin, and a fixed margin. libmodbus starts the clock when write()
+ * returns, before the request has left the wire, so the request counts. */
+static int64_t timeout_us(struct worker *w, const struct learned *l, int req, int rsp, int probe)
+{
+	int64_t ta = (int64_t)w->rec.turnaround_ms * 1000, t;
+
+	if (l && l->ta_us > ta)
+		ta = l->ta_us;
+	t = bus_wire_us(char_us(w), req, rsp) + ta + ta / 2 + POLL_MARGIN_US;
+	if (probe && t < POLL_PROBE_US)
+		t = POLL_PROBE_US;
+	return t > POLL_TIMEOUT_MAX_US ? POLL_TIMEOUT_MAX_US : t;
+}
+
+static void learn(struct learned *l, int64_t elapsed_us, int64_t wire_us)
+{
+	int64_t seen = elapsed_us - wire_us;
+
+	if (!l)
+		return;
+	if (seen < 0)
+		seen = 0;
+	/* Follow a slower meter at once, a faster one slowly. */
+	l->ta_us = seen > l->ta_us ? seen : l->ta_us - (l->ta_us - seen) / 8;
+}
+
+static int64_t mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Counts a failed exchange into o. Returns 1 if the meter did answer. */
+static int count_error(struct poll_outcome *o, int rc)
+{
+	snprintf(o->error, sizeof(o->error), "%s", err_detail());
+	switch (-rc) {
+	case SD_BUS_TIMEOUT:
+		o->timeouts++;
+		return 0;
+	case SD_BUS_CRC:
+		o->crc_errors++;
+		return 0;
+	case SD_BUS_EXCEPTION:
+		o->exceptions++;
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Reads n registers with one retry after a damaged or foreign reply (the
+ * line was flushed, so the retry sees a clean line). */
+static int read_regs(struct worker *w, struct learned *l, struct poll_outcome *o, int unit,
+		     int addr, int n, uint16_t *regs, int probe)
+{
+	int rsp = 5 + 2 * n, rc, attempt;
+	int64_t t = timeout_us(w, l, 8, rsp, probe), start;
+
+	for (attempt = 0; attempt < 2; attempt++) {
+		start = mono_us();
+		rc = bus_read(w->bus, unit, addr, n, regs, t, NULL);
+		if (!rc) {
+			learn(l, mono_us() - start, bus_wire_us(char_us(w), 8, rsp));
+			return 0;
+		}
+		if (rc == -SD_BUS_IO)
+			return rc;
+		count_error(o, rc);
+		if (rc != -SD_BUS_CRC && rc != -SD_BUS_FRAME)
+			return rc;
+	}
+	return rc;
+}
+
+static int write_regs(struct worker *w, struct learned *l, int unit, int addr, int n,
+		      const uint16_t *regs, int *exc)
+{
+	int req = n == 1 ? 8 : 9 + 2 * n;
+
+	return bus_write(w->bus, unit, addr, n, regs, timeout_us(w, l, req, 8, 0), exc);
+}
+
+static void result(struct cmd_result *r, const char *state, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void result(struct cmd_result *r, const char *state, const char *fmt, ...)
+{
+	va_list ap;
+
+	r->touched = 1;
+	snprintf(r->state, sizeof(r->state), "%s", state);
+	va_start(ap, fmt);
+	vsnprintf(r->reason, sizeof(r->reason), fmt, ap);
+	va_end(ap);
+}
+
+/* A command that got no usable reply stays 'sent' and is repeated next
+ * cycle (every command is safe to repeat), until it has had its tries. */
+static void no_reply(struct cmd_result *r, int rc)
+{
+	if (r->tries >= POLL_CMD_TRIES)
+		result(r, "failed", "no reply after %d tries: %s", r->tries, err_str(rc));
+	else
+		result(r, "sent", "no reply yet (%s); will retry", err_str(rc));
+}
+
+static void exec_relay(struct worker *w, struct learned *l, const struct poll_meter *m,
+		       const struct meter_cmd *c, struct cmd_result *r)
+{
+	uint16_t code = (uint16_t)meter_relay_code(c->kind), back[2];
+	struct poll_outcome scratch = { 0 };
+	int rc, exc = 0;
+
+	if ((rc = write_regs(w, l, m->unit, METER_RELAY_ADDR, 1, &code, &exc))) {
+		if (rc == -SD_BUS_EXCEPTION)
+			result(r, "failed", "the meter refused code 0x%02X (exception %d)", code, exc);
+		else
+			no_reply(r, rc);
+		return;
+	}
+	if ((rc = read_regs(w, l, &scratch, m->unit, METER_RELAY_ADDR, 2, back, 0))) {
+		no_reply(r, rc);
+		return;
+	}
+	switch (back[1]) {
+	case 1:
+		result(r, "done", "%s", "");
+		break;
+	case 2:
+		result(r, "failed", "refused: keep-power is on");
+		break;
+	case 3:
+		result(r, "failed", "refused: the balance is at or below the credit limit");
+		break;
+	default:
+		result(r, "failed", "unexpected outcome %u", back[1]);
+	}
+}
+
+/* Remote recharge, idempotent by the purchase sequence number S: the
+ * meter credits only S = count + 1 and answers "duplicate" to a repeat of
+ * the purchase that set its count, so a write whose reply was lost is
+ * simply written again (docs/meter-map.md §3.5). */
+static void exec_recharge(struct worker *w, struct learned *l, const struct poll_meter *m,
+			  const struct poll_reading *rd, const struct meter_cmd *c,
+			  struct cmd_result *r)
+{
+	struct poll_outcome scratch = { 0 };
+	uint32_t seq = (uint32_t)c->purchase_seq, amount = (uint32_t)c->amount;
+	uint16_t regs[8], back[METER_RECHARGE_READ];
+	unsigned char mac[8];
+	int64_t count = rd->purchase_count;
+	int rc, exc = 0;
+
+	if (!m->has_key) {
+		result(r, "failed", "no recharge key is stored for this meter");
+		return;
+	}
+	if (count >= seq) {
+		/* Already counted: ours if the meter's last recharge echo is
+		 * this purchase, else the number went to another purchase. */
+		if ((rc = read_regs(w, l, &scratch, m->unit, METER_RECHARGE_ADDR,
+				    METER_RECHARGE_READ, back, 0))) {
+			no_reply(r, rc);
+			return;
+		}
+		if (((uint32_t)back[0] << 16 | back[1]) == seq &&
+		    ((uint32_t)back[2] << 16 | back[3]) == amount && (back[8] == 1 || back[8] == 2)) {
+			result(r, "done", "credited (purchase count %lld)", (long long)count);
+		} else {
+			r->seq_alarm = 1;
+			result(r, "failed", "purchase %u is already used in the meter (count %lld) "
+					    "by another purchase", seq, (long long)count);
+		}
+		return;
+	}
+	if (count != (int64_t)seq - 1) {
+		r->seq_alarm = 1;
+		result(r, "failed", "sequence gap: the meter's count is %lld, purchase %u",
+		       (long long)count, seq);
+		return;
+	}
+	if ((rc = meter_recharge_mac(m->key, m->meter_no, seq, amount, mac))) {
+		result(r, "failed", "%s", err_str(rc));
+		return;
+	}
+	meter_recharge_regs(seq, amount, mac, regs);
+	memset(mac, 0, sizeof(mac));
+	rc = write_regs(w, l, m->unit, METER_RECHARGE_ADDR, 8, regs, &exc);
+	if (rc == -SD_BUS_EXCEPTION) {
+		result(r, "failed", "the meter refused the recharge write (exception %d)", exc);
+		return;
+	}
+	if (rc) {
+		no_reply(r, rc);
+		return;
+	}
+	if ((rc = read_regs(w, l, &scratch, m->unit, METER_RECHARGE_ADDR, METER_RECHARGE_READ,
+			    back, 0))) {
+		no_reply(r, rc);
+		return;
+	}
+	switch (back[8]) {
+	case 1:
+	case 2:
+		result(r, "done", "credited; balance %d fen",
+		       (int32_t)((uint32_t)back[9] << 16 | back[10]));
+		break;
+	case 3:
+		result(r, "failed", "the meter refused the MAC (wrong recharge key?)");
+		break;
+	case 4:
+		r->seq_alarm = 1;
+		result(r, "failed", "the meter refused purchase %u: sequence error", seq);
+		break;
+	case 5:
+		result(r, "failed", "the meter refused the amount");
+		break;
+	default:
+		no_reply(r, -SD_BUS_FRAME);
+	}
+}
+
+static void exec_param(struct worker *w, struct learned *l, const struct poll_meter *m,
+		       const struct meter_cmd *c, struct cmd_result *r)
+{
+	uint16_t regs[32];
+	int addr, n, rc, exc = 0;
+	int64_t local = clock_now() + (int64_t)w->o->utc_offset_min * 60;
+
+	if ((rc = meter_param_regs(c->kind, c->args, local, &addr, regs, &n))) {
+		result(r, "failed", "%s", err_detail());
+		return;
+	}
+	rc = write_regs(w, l, m->unit, addr, n, regs, &exc);
+	if (rc == -SD_BUS_EXCEPTION)
+		result(r, "failed", "the meter refused the values (exception %d)", exc);
+	else if (rc)
+		no_reply(r, rc);
+	else
+		result(r, "done", "%s", "");
+}
+
+static int meter_due(const struct worker *w, const struct poll_meter *m, int64_t now)
+{
+	return m->misses < w->o->offline_after || now >= m->next_probe_at;
+}
+
+static void mark_miss(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
+		      int64_t now)
+{
+	int k = w->o->offline_after, shift;
+	int64_t wait;
+
+	mw->o.misses = m->misses + 1;
+	if (mw->o.misses < k) {
+		mw->o.online = m->online;
+		return;
+	}
+	/* Off scan, probed after interval × 2^(misses − K), capped: a dead
+	 * meter costs one probe now and then, not a timeout every cycle. */
+	mw->went_offline = m->online || m->misses < k;
+	mw->o.online = 0;
+	shift = mw->o.misses - k;
+	wait = (w->o->interval_ms > 1000 ? w->o->interval_ms : 1000) / 1000;
+	wait = shift >= 20 ? w->o->backoff_max_s : wait << shift;
+	if (wait > w->o->backoff_max_s)
+		wait = w->o->backoff_max_s;
+	mw->o.next_probe_at = now + wait;
+}
+
+/* The bus phase of a cycle for meter i: the live read, the freeze record
+ * when it changed, and the meter's due commands. Returns -SD_BUS_IO when
+ * the line is gone, else 0. */
+static int poll_meter(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
+		      struct meter_cmd *cmds, struct cmd_result *res, int ncmds, int64_t now)
+{
+	uint16_t regs[METER_LIVE_3P], fr[METER_FREEZE_REGS];
+	struct learned *l = learned_for(w, m->meter_id);
+	int n = meter_live_regs(m->phases), probe = m->misses >= w->o->offline_after;
+	int rc, i, commanded = 0;
+
+	mw->o.polled = 1;
+	mw->o.next_probe_at = 0;
+	rc = read_regs(w, l, &mw->o, m->unit, METER_LIVE_ADDR, n, regs, probe);
+	if (rc == -SD_BUS_IO)
+		return rc;
+	if (rc == -SD_BUS_EXCEPTION) {
+		/* The meter answers but will not give its live block. */
+		mw->o.online = 1;
+		return 0;
+	}
+	if (rc) {
+		mark_miss(w, m, mw, now);
+		return 0;
+	}
+	mw->o.online = 1;
+	mw->o.misses = 0;
+	mw->o.error[0] = 0;
+	meter_decode_live(regs, n, w->o->utc_offset_min, &mw->o.r);
+	mw->o.ok = 1;
+	if (mw->o.r.freeze_seq != m->freeze_seq && mw->o.r.freeze_seq != 0 &&
+	    read_regs(w, l, &mw->o, m->unit, METER_FREEZE_ADDR, METER_FREEZE_REGS, fr, 0) == 0 &&
+	    meter_decode_freeze(fr, w->o->utc_offset_min, &mw->freeze) == 0)
+		mw->has_freeze = 1;
+	else if (mw->o.r.freeze_seq != m->freeze_seq && mw->o.r.freeze_seq != 0)
+		mw->o.r.freeze_seq = (int)m->freeze_seq; /* try again next cycle */
+	for (i = 0; i < ncmds; i++) {
+		if (cmds[i].meter_id != m->meter_id)
+			continue;
+		res[i].tries = cmds[i].tries + 1;
+		if (meter_relay_code(cmds[i].kind))
+			exec_relay(w, l, m, &cmds[i], &res[i]);
+		else if (strcmp(cmds[i].kind, "recharge") == 0)
+			exec_recharge(w, l, m, &mw->o.r, &cmds[i], &res[i]);
+		else
+			exec_param(w, l, m, &cmds[i], &res[i]);
+		commanded = 1;
+		log_info("bus %s: meter %s command %lld %s: %s %s", w->rec.name, m->meter_no,
+			 (long long)cmds[i].id, cmds[i].kind, res[i].state, res[i].reason);
+	}
+	/* Show the result of a command in this cycle's state. */
+	if (commanded && read_regs(w, l, &mw->o, m->unit, METER_LIVE_ADDR, n, regs, 0) == 0)
+		meter_decode_live(regs, n, w->o->utc_offset_min, &mw->o.r);
+	return 0;
+}
+
+static int alarm_set(struct db *db, const char *kind, int64_t meter_id, int64_t bus_id,
+		     int on, const char *detail, int64_t now)
+{
+	int changed = 0, rc;
+
+	rc = on ? db_alarm_raise(db, kind, meter_id, bus_id, detail, now, &changed)
+		: db_alarm_clear(db, kind, meter_id, bus_id, now, &changed);
+	if (!rc && changed)
+		log_msg(on ? LOG_WARN : LOG_INFO, "alarm %s %s%s%lld%s%s", kind,
+			on ? "raised" : "cleared", meter_id ? " for meter id " : " for bus id ",
+			(long long)(meter_id ? meter_id : bus_id), detail && *detail ? ": " : "",
+			detail ? detail : "");
+	return rc;
+}
+
+/* Writes one meter's part of the cycle (inside the transaction). */
+static int store_meter(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
+		       int64_t now)
+{
+	const struct poll_reading *r = &mw->o.r;
+	int64_t h = w->o->history_s > 0 ? w->o->history_s : POLL_DEFAULT_HISTORY_S, fz;
+	char detail[240];
+	unsigned cond;
+	int rc, k;
+
+	if ((rc = db_poll_save_state(w->db, m->meter_id, now, &mw->o)))
+		return rc;
+	if (mw->o.misses >= w->o->offline_after) {
+		snprintf(detail, sizeof(detail), "%d polls missed: %s", mw->o.misses, mw->o.error);
+		return alarm_set(w->db, "meter_offline", m->meter_id, 0, 1, detail, now);
+	}
+	if (!mw->o.ok)
+		return 0;
+	if ((rc = alarm_set(w->db, "meter_offline", m->meter_id, 0, 0, NULL, now)))
+		return rc;
+	if (!m->last_history_at || now / h > m->last_history_at / h)
+		if ((rc = db_poll_history(w->db, m->meter_id, now, r)))
+			return rc;
+	if (m->has_reading && r->energy_wh > m->energy_wh &&
+	    (rc = db_poll_rollup(w->db, m->meter_id, now, w->o->utc_offset_min,
+				 r->energy_wh - m->energy_wh)))
+		return rc;
+	if (mw->has_freeze) {
+		if ((rc = db_poll_freeze(w->db, m->meter_id, now, &mw->freeze, &fz)))
+			return rc;
+		/* The desk's reading before midnight cannot exceed the
+		 * meter's frozen total. */
+		snprintf(detail, sizeof(detail), "frozen %lld Wh, desk read %lld Wh before",
+			 (long long)mw->freeze.energy_wh, (long long)fz);
+		if (fz > mw->freeze.energy_wh &&
+		    (rc = alarm_set(w->db, "freeze_mismatch", m->meter_id, 0, 1, detail, now)))
+			return rc;
+	}
+	cond = alarm_conditions(r, now, w->o->drift_s);
+	for (k = 0; k < ALARM_METER_COUNT; k++) {
+		alarm_detail((enum alarm_kind)k, r, now, detail, sizeof(detail));
+		if ((rc = alarm_set(w->db, alarm_name((enum alarm_kind)k), m->meter_id, 0,
+				    (cond >> k) & 1, detail, now)))
+			return rc;
+	}
+	return 0;
+}
+
+static int store_cycle(struct worker *w, struct poll_meter *ms, struct meter_work *mws, int n,
+		       struct meter_cmd *cmds, struct cmd_result *res, int ncmds, int bus_down,
+		       int64_t now)
+{
+	const char *bus_kind = strcmp(w->rec.kind, "tcp") == 0 ? "gateway_offline" : "bus_offline";
+	int rc, i;
+
+	if ((rc = db_begin(w->db)))
+		return rc;
+	for (i = 0; i < n; i++)
+		if (mws[i].o.polled && (rc = store_meter(w, &ms[i], &mws[i], now)))
+			goto out;
+	for (i = 0; i < ncmds; i++) {
+		if (!res[i].touched)
+			continue;
+		if ((rc = db_cmd_update(w->db, cmds[i].id, res[i].state, res[i].reason,
+					res[i].tries, now)))
+			goto out;
+		if (res[i].seq_alarm &&
+		    (rc = alarm_set(w->db, "recharge_sequence", cmds[i].meter_id, 0, 1,
+				    res[i].reason, now)))
+			goto out;
+	}
+	if ((rc = alarm_set(w->db, bus_kind, 0, w->rec.id, bus_down, w->bus_error, now)))
+		goto out;
+	if (w->is_first && w->o->keep_days > 0 &&
+	    (!w->last_prune_ms || clock_mono_ms() - w->last_prune_ms > 3600 * 1000)) {
+		w->last_prune_ms = clock_mono_ms();
+		if ((rc = db_poll_prune(w->db, now - (int64_t)w->o->keep_days * 86400)))
+			goto out;
+	}
+	rc = db_commit(w->db);
+out:
+	if (rc)
+		db_rollback(w->db);
+	return rc;
+}
+
+static int ensure_bus(struct worker *w)
+{
+	struct bus_params p = {
+		.tcp = strcmp(w->rec.kind, "tcp") == 0,
+		.device = w->rec.device,
+		.baud = w->rec.baud,
+		.parity = w->rec.parity,
+		.stop_bits = w->rec.stop_bits,
+		.rs485 = w->rec.rs485,
+		.host = w->rec.host,
+		.port = w->rec.port,
+	};
+	int64_t t = clock_mono_ms();
+	int rc;
+
+	if (w->bus)
+		return 0;
+	if (!w->o->once && t < w->bus_retry_at_ms)
+		return -SD_BUS_IO;
+	if ((rc = bus_open(&p, &w->bus))) {
+		snprintf(w->bus_error, sizeof(w->bus_error), "%s", err_detail());
+		w->bus_backoff_ms = w->bus_backoff_ms ? w->bus_backoff_ms * 2 : 1000;
+		if (w->bus_backoff_ms > POLL_BUS_BACKOFF_MAX_MS)
+			w->bus_backoff_ms = POLL_BUS_BACKOFF_MAX_MS;
+		w->bus_retry_at_ms = t + w->bus_backoff_ms;
+		log_warn("bus %s: %s; retrying in %lld s", w->rec.name, w->bus_error,
+			 (long long)w->bus_backoff_ms / 1000);
+		return rc;
+	}
+	if (w->bus_error[0])
+		log_info("bus %s: back", w->rec.name);
+	w->bus_error[0] = 0;
+	w->bus_backoff_ms = 0;
+	return 0;
+}
+
+/* One cycle of a bus: read outside any transaction, then store. */
+static int cycle(struct worker *w)
+{
+	struct poll_meter *ms = NULL;
+	struct meter_work *mws = NULL;
+	struct meter_cmd *cmds = NULL;
+	struct cmd_result *res = NULL;
+	int n = 0, ncmds = 0, i, rc, bus_down = 0, read = 0, offline = 0, skipped = 0;
+	int64_t now = clock_now(), t0 = clock_mono_ms();
+
+	if ((rc = db_poll_meters(w->db, w->rec.id, &ms, &n)) ||
+	    (rc = db_cmd_due(w->db, w->rec.id, now, &cmds, &ncmds)))
+		goto out;
+	mws = calloc((size_t)n + 1, sizeof(*mws));
+	res = calloc((size_t)ncmds + 1, sizeof(*res));
+	if (!mws || !res) {
+		rc = err_set(-SD_NOMEM, "bus %s cycle", w->rec.name);
+		goto out;
+	}
+	if (ensure_bus(w)) {
+		bus_down = 1;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (!meter_due(w, &ms[i], now)) {
+				mws[i].skip = 1;
+				skipped++;
+				continue;
+			}
+			if (poll_meter(w, &ms[i], &mws[i], cmds, res, ncmds, now) == -SD_BUS_IO) {
+				/* Unplugged or gateway gone: this meter is not to
+				 * blame; reopen next cycle. */
+				mws[i].o.polled = 0;
+				snprintf(w->bus_error, sizeof(w->bus_error), "%s", err_detail());
+				log_warn("bus %s: %s", w->rec.name, w->bus_error);
+				bus_close(w->bus);
+				w->bus = NULL;
+				w->bus_retry_at_ms = clock_mono_ms() + 1000;
+				bus_down = 1;
+				break;
+			}
+			read += mws[i].o.ok;
+			offline += mws[i].o.misses >= w->o->offline_after;
+		}
+	}
+	int64_t bus_ms = clock_mono_ms() - t0;
+
+	rc = store_cycle(w, ms, mws, n, cmds, res, ncmds, bus_down, now);
+	if (rc) {
+		/* Readings are lost for this cycle only; commands stay queued
+		 * or sent and are repeated safely next cycle. */
+		log_warn("bus %s: cycle not stored: %s", w->rec.name, err_detail());
+		goto out;
+	}
+	if (w->o->stats)
+		printf("bus %s: meters=%d read=%d offline=%d skipped=%d commands=%d %s cycle_ms=%lld "
+		       "total_ms=%lld\n",
+		       w->rec.name, n, read, offline, skipped, ncmds, bus_down ? "down" : "up",
+		       (long long)bus_ms, (long long)(clock_mono_ms() - t0));
+	log_info("bus %s: %d meters, %d read, %d offline, %d skipped in %lld ms", w->rec.name, n,
+		 read, offline, skipped, (long long)bus_ms);
+out:
+	if (ms)
+		memset(ms, 0, (size_t)n * sizeof(*ms)); /* recharge keys */
+	free(ms);
+	free(mws);
+	free(cmds);
+	free(res);
+	return rc;
+}
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	int64_t start;
+
+	if ((w->rc = db_open(w->o->db_path, 0, &w->db))) {
+		log_error("bus %s: %s", w->rec.name, err_detail());
+		return NULL;
+	}
+	do {
+		start = clock_mono_ms();
+		w->rc = cycle(w);
+		if (w->o->once)
+			break;
+		while (!atomic_load(&w->stop) && clock_mono_ms() - start < w->o->interval_ms)
+			sleep_ms(20);
+	} while (!atomic_load(&w->stop));
+	bus_close(w->bus);
+	w->bus = NULL;
+	db_close(w->db);
+	w->db = NULL;
+	free(w->learned);
+	w->learned = NULL;
+	w->nlearned = 0;
+	fflush(stdout);
+	return NULL;
+}
+
+struct load_ctx {
+	struct worker *v;
+	int n, cap;
+};
+
+static int add_bus(const struct bus_rec *b, void *arg)
+{
+	struct load_ctx *l = arg;
+
+	if (l->n == l->cap) {
+		struct worker *nv;
+
+		l->cap = l->cap ? l->cap * 2 : 16;
+		nv = realloc(l->v, (size_t)l->cap * sizeof(*nv));
+		if (!nv)
+			return err_set(-SD_NOMEM, "loading buses");
+		l->v = nv;
+	}
+	memset(&l->v[l->n], 0, sizeof(l->v[0]));
+	l->v[l->n].rec = *b;
+	l->n++;
+	return 0;
+}
+
+static int start_workers(const struct poll_opts *o, struct worker **out, int *n)
+{
+	struct load_ctx l = { NULL, 0, 0 };
+	struct db *db = NULL;
+	int rc, i;
+
+	*out = NULL;
+	*n = 0;
+	if ((rc = db_open(o->db_path, 0, &db)))
+		return rc;
+	rc = db_bus_each(db, 1, add_bus, &l);
+	db_close(db);
+	if (rc) {
+		free(l.v);
+		return rc;
+	}
+	if (!l.n)
+		log_warn("no buses are configured (saledesk bus add); waiting for SIGHUP");
+	for (i = 0; i < l.n; i++) {
+		l.v[i].o = o;
+		l.v[i].is_first = i == 0;
+		atomic_init(&l.v[i].stop, 0);
+		if (pthread_create(&l.v[i].th, NULL, worker_main, &l.v[i]) != 0) {
+			log_error("bus %s: cannot start its thread", l.v[i].rec.name);
+			continue;
+		}
+		l.v[i].started = 1;
+	}
+	log_info("polling %d buses", l.n);
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
+
+/* Asks every worker to finish its cycle and waits for them. Returns the
+ * first worker's error. */
+static int stop_workers(struct worker *v, int n)
+{
+	int i, rc = 0;
+
+	for (i = 0; i < n; i++)
+		atomic_store(&v[i].stop, 1);
+	for (i = 0; i < n; i++) {
+		if (!v[i].started)
+			continue;
+		pthread_join(v[i].th, NULL);
+		if (v[i].rc && !rc)
+			rc = v[i].rc;
+	}
+	free(v);
+	return rc;
+}
+
+void poll_defaults(struct poll_opts *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->interval_ms = POLL_DEFAULT_INTERVAL_MS;
+	o->history_s = POLL_DEFAULT_HISTORY_S;
+	o->offline_after = POLL_DEFAULT_OFFLINE_AFTER;
+	o->backoff_max_s = POLL_DEFAULT_BACKOFF_MAX_S;
+	o->drift_s = POLL_DEFAULT_DRIFT_S;
+	o->keep_days = POLL_DEFAULT_KEEP_DAYS;
+	o->utc_offset_min = 480;
+}
+
+int poll_run(const struct poll_opts *o)
+{
+	struct worker *v = NULL;
+	sigset_t set, old;
+	siginfo_t info;
+	struct timespec tick = { 0, 200000000L };
+	int n = 0, rc, sig;
+
+	/* The workers inherit a mask with these blocked; only this thread
+	 * takes them, with sigtimedwait, so no handler runs mid-cycle. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &set, &old);
+	if ((rc = start_workers(o, &v, &n)))
+		goto out;
+	if (o->once) {
+		rc = stop_workers(v, n);
+		goto out;
+	}
+	for (;;) {
+		sig = sigtimedwait(&set, &info, &tick);
+		if (sig == SIGHUP) {
+			log_info("SIGHUP: reloading the bus list");
+			stop_workers(v, n);
+			if ((rc = start_workers(o, &v, &n)))
+				goto out;
+		} else if (sig == SIGTERM || sig == SIGINT) {
+			log_info("%s: finishing the cycle", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+			rc = stop_workers(v, n);
+			/* A cycle that could not be stored is logged; stopping
+			 * cleanly is still a clean stop. */
+			if (rc == -SD_BUSY)
+				rc = 0;
+			goto out;
+		}
+	}
+out:
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return rc;
+}
