@@ -1,0 +1,281 @@
+/* ui_int: what the files of ui/ share — the context every screen gets,
+ * keys, translation, and the widgets (frame, function-key bar, status
+ * line, form, list, dialogs) every screen is built from. Only ui/
+ * includes this header, and with it curses. */
+#ifndef SALEDESK_UI_INT_H
+#define SALEDESK_UI_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <wchar.h>
+
+#include <curses.h>
+#include <libintl.h>
+
+#include "config.h"
+#include "session.h"
+
+/* Strings a person reads go through _(); N_() marks them for xgettext
+ * where they sit in static tables and are translated when drawn. */
+#define _(s) gettext(s)
+#define N_(s) (s)
+
+/* ---- context ---------------------------------------------------------- */
+
+#define UI_STACK_MAX 8
+
+/* The desk as the UI sees it: the database, who is logged in, and the
+ * stack of screen titles shown as the header's path. */
+struct ui {
+	struct config cfg;
+	struct db *db;
+	struct session s;
+	int logged_in;
+	const char *stack[UI_STACK_MAX];
+	int depth;
+	int quit;            /* set by F10 anywhere: leave the program */
+};
+
+/* Pushes a screen title (static, untranslated) onto the header path. */
+void ui_push(struct ui *u, const char *title);
+
+/* Pops the newest screen title. */
+void ui_pop(struct ui *u);
+
+/* ---- keys ------------------------------------------------------------- */
+
+/* One int for every key: a typed character is its Unicode value; a curses
+ * key code (F-keys, arrows, resize) is UI_K(code), above Unicode, so a
+ * CJK character can never be mistaken for a function key. */
+#define UI_K(code) (0x200000 + (code))
+#define UI_F(n) UI_K(KEY_F(n))
+#define UI_ESC 27
+#define UI_CTRL(c) ((c) & 0x1f)
+
+/* Waits for one key (blocking, the terminal is the only input today).
+ * Returns UI_K(KEY_RESIZE) after the terminal changed size, having
+ * already resized curses: the caller just redraws. */
+int ui_getkey(void);
+
+/* True for Enter in any of its spellings (CR, LF, keypad Enter). */
+int ui_is_enter(int key);
+
+/* True for Backspace in any of its spellings (^H, DEL, KEY_BACKSPACE). */
+int ui_is_backspace(int key);
+
+/* ---- terminal and text ------------------------------------------------ */
+
+/* Starts curses in UTF-8 with colours if there are any. Returns 0, or -1
+ * when there is no usable terminal. */
+int ui_term_start(void);
+
+/* Ends curses and gives the terminal back; safe to call twice. */
+void ui_term_end(void);
+
+/* malloc/calloc/strdup that never return NULL: on failure they restore
+ * the terminal, say so on stderr and abort. The caller frees. */
+void *ui_xcalloc(size_t n, size_t size);
+char *ui_xstrdup(const char *s);
+
+/* Returns the terminal columns s takes (CJK counts two). */
+int ui_text_width(const char *s);
+
+/* Writes UTF-8 s at (y, x) in at most width columns, clipped at a
+ * character boundary (a wide character that would be cut is left out) and
+ * padded with blanks to width when pad is set. Returns the columns
+ * written. */
+int ui_put(int y, int x, const char *s, int width, int pad);
+
+/* Like ui_put() but right-aligned in width columns (numbers). */
+void ui_put_right(int y, int x, const char *s, int width);
+
+/* Colour pairs; ui_term_start() falls back to attributes without colour. */
+enum ui_color { UI_C_TITLE = 1, UI_C_BAR, UI_C_KEY, UI_C_SELECT, UI_C_ERROR, UI_C_OK,
+		UI_C_DIM };
+
+/* Returns the attribute for role c (colour pair or a monochrome one). */
+attr_t ui_attr(enum ui_color c);
+
+/* ---- frame: header, status line, function-key bar --------------------- */
+
+/* A function key and its label on the bar; letter is the key for
+ * terminals without F-keys (0 for none). Tables end with { 0 }. */
+struct ui_fkey {
+	int fn;             /* 1..12 */
+	int letter;
+	const char *label;  /* untranslated, N_() */
+};
+
+/* Clears the screen and draws the frame: the title line with the screen
+ * path, the status line (operator, role, shift, reader, service, alarms)
+ * and the function-key bar with keys. Returns the first and last rows the
+ * screen may use in *top and *bottom. */
+void ui_frame(struct ui *u, const struct ui_fkey *keys, int *top, int *bottom);
+
+/* Draws only the function-key bar on the last row. */
+void ui_fkeys_draw(const struct ui_fkey *keys);
+
+/* Returns fn's UI_F() when key is fn or its letter in keys, else key. */
+int ui_fkeys_map(const struct ui_fkey *keys, int key);
+
+/* Draws the status line on row y. */
+void ui_status_draw(const struct ui *u, int y);
+
+/* ---- form ------------------------------------------------------------- */
+
+#define UI_FIELD_MAX 256
+
+/* One text field: a label, the UTF-8 text being typed with its cursor,
+ * and the sentence under it when the value is wrong. */
+struct ui_field {
+	const char *label;      /* untranslated, N_() */
+	const char *hint;       /* shown dim after the field when empty, or NULL */
+	char text[UI_FIELD_MAX];
+	int cur;                /* byte offset of the cursor, at a character start */
+	int secret;             /* draw '*' per character: passwords */
+	int width;              /* columns of the input box; 0 = up to the edge */
+	int live;               /* ui_form_run checks it after every edit */
+	char msg[200];          /* validation message, "" when none */
+};
+
+struct ui_form {
+	struct ui_field *fields;
+	int n;
+	int focus;
+	int scroll;       /* first field shown when they do not all fit */
+};
+
+enum ui_form_result {
+	UI_FORM_NONE,     /* key used (or ignored); redraw */
+	UI_FORM_EDITED,   /* the focused field's text changed */
+	UI_FORM_SUBMIT,   /* Enter on the last field, or F2 */
+	UI_FORM_CANCEL,   /* Esc */
+	UI_FORM_OTHER,    /* not a form key: the screen may use it */
+};
+
+/* Sets a field's text and puts the cursor at its end. */
+void ui_field_set(struct ui_field *f, const char *text);
+
+/* Draws the form in rows y..bottom (two rows a field: input, then
+ * message), scrolled so the focused field shows; returns the row after
+ * the last field drawn. */
+int ui_form_draw(struct ui_form *fm, int y, int x, int bottom);
+
+/* Places the terminal cursor in the focused field (after other drawing;
+ * same y and x as ui_form_draw). */
+void ui_form_cursor(const struct ui_form *fm, int y, int x);
+
+/* Feeds one key to the form: editing (CJK-aware; Backspace and Delete
+ * remove a whole character), Up/Down/Tab between fields, Enter to the next
+ * field or submit on the last. */
+enum ui_form_result ui_form_key(struct ui_form *fm, int key);
+
+/* Index of the first field with a message, or -1. */
+int ui_form_first_error(const struct ui_form *fm);
+
+/* Runs a form as its own screen titled title (N_()) with intro text
+ * above it: F2 (or Enter on the last field) calls done(ctx, fm), which
+ * returns 0 to close the screen, or non-zero after putting messages under
+ * fields (or showing an error) to stay. check, if not NULL, is called
+ * with a field's index whenever the cursor leaves it, for live messages.
+ * Returns 1 when done() accepted, 0 when the operator left (Esc), -1 for
+ * F10 (quit the program). */
+int ui_form_run(struct ui *u, const char *title, const char *intro, struct ui_form *fm,
+		void (*check)(void *ctx, struct ui_form *fm, int i),
+		int (*done)(void *ctx, struct ui_form *fm), void *ctx);
+
+/* ---- list ------------------------------------------------------------- */
+
+/* A table with a header row, a selection bar and incremental search: rows
+ * of cells (copies kept by the list), columns sized by the widest
+ * display width. */
+struct ui_list {
+	int ncols;
+	const char **headers;   /* untranslated, N_(); '>' first: right-aligned */
+	char **cells;           /* nrows * ncols, owned */
+	int nrows, cap;
+	int sel, scroll;
+	char find[64];          /* "/" search text; "" when none */
+};
+
+/* Makes an empty list of ncols columns; headers is static. */
+void ui_list_init(struct ui_list *l, int ncols, const char **headers);
+
+/* Appends a row of ncols cells (copied). */
+void ui_list_add(struct ui_list *l, const char *const *cells);
+
+/* Forgets every row (keeps the selection index within range later). */
+void ui_list_clear(struct ui_list *l);
+
+/* Frees the rows. */
+void ui_list_free(struct ui_list *l);
+
+/* Returns cell col of the selected row, or NULL when the list is empty;
+ * the string belongs to the list. */
+const char *ui_list_selected(const struct ui_list *l, int col);
+
+/* Draws the list in rows top..bottom; an empty list shows empty_text. */
+void ui_list_draw(struct ui_list *l, int top, int bottom, const char *empty_text);
+
+/* Feeds one key: Up/Down/PgUp/PgDn/Home/End move the bar; '/' starts an
+ * incremental search typed on the last list row (Enter or Esc ends it).
+ * Returns 1 when the key was used. */
+int ui_list_key(struct ui_list *l, int key, int page);
+
+/* True while a '/' search is being typed (keys go to the list first). */
+int ui_list_searching(const struct ui_list *l);
+
+/* ---- dialogs ---------------------------------------------------------- */
+
+/* Shows an error: what happened (err_text() of code, with its detail) and
+ * what to do next (next, may be NULL), until a key. */
+void ui_error(int code, const char *next);
+
+/* Shows a message box with title and text until a key. */
+void ui_message(const char *title, const char *text);
+
+/* Asks a yes/no question; returns 1 for yes (y, Enter on Yes), 0 for no. */
+int ui_confirm(const char *question);
+
+/* Shows "text" in a box and refreshes at once: for work that takes more
+ * than 200 ms (a password hash, verifying the audit chain). */
+void ui_progress(const char *text);
+
+/* Splits text into lines of at most w columns at blanks (or anywhere in
+ * a run of CJK, which has none) and draws them from row y when draw is
+ * set; returns the number of lines. */
+int ui_wrap(const char *text, int y, int x, int w, int draw);
+
+/* Draws a centred box of h rows and w columns with a title; returns its
+ * top-left corner in *y, *x (the inside starts at y+1, x+2). */
+void ui_box(int h, int w, const char *title, attr_t attr, int *y, int *x);
+
+/* ---- i18n ------------------------------------------------------------- */
+
+/* Chooses the language (config [ui] locale, else LANGUAGE/LC_ALL/
+ * LC_MESSAGES/LANG) and binds the message catalog. */
+void ui_i18n_init(const struct config *cfg);
+
+/* ---- screens ---------------------------------------------------------- */
+
+/* Each runs its screen until the operator leaves it (Esc/F10); they
+ * return 0, or -1 when the operator asked to quit the program. */
+int ui_login(struct ui *u);
+int ui_menu(struct ui *u);
+int ui_accounts(struct ui *u);
+void ui_account_detail(struct ui *u, const char *account_no);
+int ui_account_open(struct ui *u);
+int ui_operators(struct ui *u);
+int ui_tariffs(struct ui *u);
+int ui_audit(struct ui *u);
+int ui_password(struct ui *u);
+
+/* Asks for a new password for login twice, under the screen title title
+ * (N_()), and sets it; 1 when set, 0 when left, -1 for quit. */
+int ui_new_password(struct ui *u, const char *login, const char *title);
+
+/* Formats a UTC instant in the site's local time, "YYYY-MM-DD HH:MM";
+ * returns buf. */
+char *ui_time(const struct ui *u, int64_t t, char *buf, unsigned len);
+
+#endif

@@ -1,0 +1,115 @@
+/* ui_main: bare `saledesk` — open the desk, log in, run the main menu,
+ * and always give the terminal back. */
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "clock.h"
+#include "db.h"
+#include "err.h"
+#include "ui.h"
+#include "ui_int.h"
+
+char *ui_time(const struct ui *u, int64_t t, char *buf, unsigned len)
+{
+	char full[32];
+
+	if (t == 0) {
+		snprintf(buf, len, "—");
+		return buf;
+	}
+	clock_format_local(t, u->s.utc_offset_min, full, sizeof(full));
+	full[16] = 0;  /* minutes are enough on a screen */
+	snprintf(buf, len, "%s", full);
+	return buf;
+}
+
+/* A whole screen for a desk that cannot start, then a key. */
+static int cannot_start(int code, const struct config *cfg)
+{
+	char what[512], text[PATH_MAX + 1024];
+	int y, x;
+
+	err_text(code, what, sizeof(what));
+	if (code == -SD_NOT_FOUND || code == -SD_IO || code == -SD_DB)
+		snprintf(text, sizeof(text), "%s\n%s: %s\n%s", _("There is no desk database yet."),
+			 _("Looked for"), cfg->db_path,
+			 _("An administrator creates it with: saledesk init --admin LOGIN --name NAME"));
+	else
+		snprintf(text, sizeof(text), "%s\n%s: %s", what, _("Database"), cfg->db_path);
+	erase();
+	attrset(ui_attr(UI_C_TITLE));
+	ui_put(0, 0, "saledesk", COLS, 1);
+	attrset(A_NORMAL);
+	ui_box(9, COLS - 4 > 76 ? 76 : COLS - 4, _("The desk cannot start"), ui_attr(UI_C_ERROR),
+	       &y, &x);
+	{
+		/* One sentence a line; long ones are clipped on tiny terminals. */
+		char *line = text, *nl;
+		int r = 1;
+		while (line && r < 6) {
+			nl = strchr(line, '\n');
+			if (nl)
+				*nl = 0;
+			ui_put(y + r++, x + 2, line, (COLS - 4 > 76 ? 76 : COLS - 4) - 4, 0);
+			line = nl ? nl + 1 : NULL;
+		}
+		attron(A_BOLD);
+		ui_put(y + 7, x + 2, _("Press any key to leave."), 60, 0);
+	}
+	attrset(A_NORMAL);
+	curs_set(0);
+	refresh();
+	while (ui_getkey() == UI_K(KEY_RESIZE))
+		;
+	return 1;
+}
+
+int ui_run(const char *config_arg, const char *db_arg)
+{
+	struct ui u;
+	char buf[16];
+	int rc, exit_code = 0;
+
+	memset(&u, 0, sizeof(u));
+	rc = config_load(config_arg, db_arg, &u.cfg);
+	ui_i18n_init(rc ? NULL : &u.cfg);
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		fprintf(stderr, "saledesk: %s\n",
+			_("the counter UI needs a terminal; see 'saledesk --help' for commands"));
+		return 1;
+	}
+	if (rc) {
+		char why[512];
+		fprintf(stderr, "saledesk: %s\n", err_text(rc, why, sizeof(why)));
+		return 1;
+	}
+	if (ui_term_start()) {
+		fprintf(stderr, "saledesk: %s\n", _("cannot start the terminal (is TERM set?)"));
+		return 1;
+	}
+	if (access(u.cfg.db_path, F_OK) != 0) {
+		exit_code = cannot_start(-SD_NOT_FOUND, &u.cfg);
+		goto out;
+	}
+	if ((rc = db_open(u.cfg.db_path, 0, &u.db))) {
+		exit_code = cannot_start(rc, &u.cfg);
+		goto out;
+	}
+	u.s.utc_offset_min = 480;
+	if (db_setting_get(u.db, "site.utc_offset_min", buf, sizeof(buf)) == 0)
+		u.s.utc_offset_min = atoi(buf);
+	while (!u.quit && ui_login(&u) == 0) {
+		ui_menu(&u);
+		/* Logged out: nothing of the last operator stays. */
+		memset(&u.s, 0, sizeof(u.s));
+		u.s.db = u.db;
+		u.logged_in = 0;
+	}
+out:
+	ui_term_end();
+	db_close(u.db);
+	return exit_code;
+}

@@ -1,0 +1,110 @@
+/* ui_menu: the main menu, built from the operator's roles: an entry is
+ * shown only to a role that may use it (src/ checks again) and only when
+ * its screen exists. The sale needs the card layer (issue 4); a cashier
+ * sees it named, dimmed, with that reason, and it cannot be chosen. */
+#include <stdio.h>
+
+#include "perm.h"
+#include "ui_int.h"
+
+struct entry {
+	int letter;
+	const char *label;        /* N_() */
+	int perm;                 /* enum perm, or -1 for everyone */
+	int (*run)(struct ui *u); /* NULL: named but not yet available */
+	const char *why;          /* why it is not available */
+};
+
+static const struct entry entries[] = {
+	{ 's', N_("Sale"), PERM_SALE, NULL, N_("arrives with the card layer") },
+	{ 'f', N_("Find account"), PERM_ACCOUNT_VIEW, ui_accounts, NULL },
+	{ 'n', N_("Open new account"), PERM_ACCOUNT_OPEN, ui_account_open, NULL },
+	{ 'o', N_("Operators"), PERM_OPERATOR_MANAGE, ui_operators, NULL },
+	{ 't', N_("Tariffs"), PERM_TARIFF_MANAGE, ui_tariffs, NULL },
+	{ 'a', N_("Audit log"), PERM_AUDIT_VIEW, ui_audit, NULL },
+	{ 'p', N_("Change my password"), -1, ui_password, NULL },
+};
+#define N_ENTRIES (int)(sizeof(entries) / sizeof(entries[0]))
+
+static const struct ui_fkey keys[] = {
+	{ 1, 'h', N_("Help") }, { 9, 'l', N_("Log out") }, { 10, 'q', N_("Quit") }, { 0, 0, NULL }
+};
+
+static int allowed(const struct ui *u, const struct entry *e)
+{
+	return e->perm < 0 || (perm_roles((enum perm)e->perm) & u->s.roles);
+}
+
+static void help(void)
+{
+	ui_message(_("Help"),
+		   _("Up/Down and Enter, or the letter shown, open a screen. In every screen: "
+		     "Esc goes back, F10 quits, F1 shows the keys of that screen. "
+		     "In forms: Tab or Enter moves to the next field, F2 saves. "
+		     "In lists: / finds text. Without F-keys use the letters on the bar."));
+}
+
+int ui_menu(struct ui *u)
+{
+	int shown[N_ENTRIES], n = 0, sel = 0, top, bottom, key, i;
+
+	for (i = 0; i < N_ENTRIES; i++)
+		if (allowed(u, &entries[i]))
+			shown[n++] = i;
+	/* The bar starts on the first entry that can be chosen. */
+	while (sel < n - 1 && !entries[shown[sel]].run)
+		sel++;
+	u->depth = 0;
+	ui_push(u, N_("Main menu"));
+	while (!u->quit) {
+		ui_frame(u, keys, &top, &bottom);
+		attron(A_BOLD);
+		ui_put(top, 2, _("Choose a screen:"), COLS - 4, 0);
+		attrset(A_NORMAL);
+		for (i = 0; i < n; i++) {
+			const struct entry *e = &entries[shown[i]];
+			char line[256];
+			int y = top + 2 + i;
+			if (e->run)
+				snprintf(line, sizeof(line), " %c  %s", e->letter, _(e->label));
+			else
+				snprintf(line, sizeof(line), "    %s — %s", _(e->label), _(e->why));
+			attrset(!e->run ? ui_attr(UI_C_DIM) : i == sel ? ui_attr(UI_C_SELECT) : A_NORMAL);
+			ui_put(y, 4, line, COLS - 8 < 60 ? COLS - 8 : 60, 1);
+			attrset(A_NORMAL);
+		}
+		curs_set(0);
+		refresh();
+		key = ui_fkeys_map(keys, ui_getkey());
+		if (key == UI_F(10)) {
+			u->quit = 1;
+			break;
+		}
+		if (key == UI_F(9) || key == UI_ESC)
+			break;
+		if (key == UI_F(1)) {
+			help();
+			continue;
+		}
+		if (key == UI_K(KEY_UP) || key == UI_K(KEY_DOWN)) {
+			int step = key == UI_K(KEY_UP) ? -1 : 1;
+			for (i = sel + step; i >= 0 && i < n; i += step)
+				if (entries[shown[i]].run) {
+					sel = i;
+					break;
+				}
+			continue;
+		}
+		for (i = 0; i < n; i++)
+			if (entries[shown[i]].run && key == entries[shown[i]].letter)
+				sel = i;
+		if (ui_is_enter(key) || (key < 128 && key > ' ' && entries[shown[sel]].letter == key)) {
+			if (!entries[shown[sel]].run)
+				continue;
+			if (entries[shown[sel]].run(u) < 0)
+				u->quit = 1;
+		}
+	}
+	ui_pop(u);
+	return u->quit ? -1 : 0;
+}
