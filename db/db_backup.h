@@ -1,0 +1,84 @@
+/* db_backup: the SQLite side of backups — an online copy through SQLite's
+ * backup API that never blocks writers, integrity checks, the facts a
+ * manifest records (counts and money sums), and the WAL housekeeping a
+ * restore needs. The file handling, hashing, encryption and policy live in
+ * src/backup*.c. */
+#ifndef SALEDESK_DB_BACKUP_H
+#define SALEDESK_DB_BACKUP_H
+
+#include <stdint.h>
+
+#include "db.h"
+#include "db_audit.h"
+
+struct db_backup_tuning {
+	int pages_per_step; /* pages copied per sqlite3_backup_step() */
+	int sleep_ms;       /* pause between steps, to let writers in */
+};
+
+struct db_backup_stats {
+	int64_t pages;           /* pages in the copy */
+	int steps;               /* backup steps taken */
+	int64_t longest_step_us; /* the longest single step */
+};
+
+/* Copies the database of src into dest (a new or empty file: the caller
+ * creates it with the mode it wants), in steps, from one read snapshot: in WAL mode writers never wait for it,
+ * and the copy is one consistent instant. The copy is left in rollback
+ * journal mode so it is one self-contained file. Not fsynced: the caller
+ * does that. On failure dest may be partly written; the caller removes
+ * it. src must not be inside a transaction. Returns 0 or a negative SD_
+ * code naming dest. st may be NULL. */
+int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuning *t,
+		   struct db_backup_stats *st);
+
+/* Runs PRAGMA quick_check (full = 0) or integrity_check (full = 1). Returns
+ * 0 if the file is sound, -SD_DB_CORRUPT with the first problem in why
+ * (and the error detail) if not, another negative code if it cannot run. */
+int db_check(struct db *db, int full, char *why, unsigned len);
+
+#define DB_FACTS_MAX_TABLES 32
+#define DB_FACTS_MAX_KINDS 16
+
+/* What a manifest records about a database, read in one snapshot. */
+struct db_facts {
+	int64_t application_id;
+	int schema;
+	int ntables;
+	struct {
+		char name[64];
+		int64_t rows;
+	} tables[DB_FACTS_MAX_TABLES];
+	int64_t ledger_rows, ledger_sum;  /* sum of ledger.amount, fen */
+	int nkinds;
+	struct {
+		char kind[32];
+		int64_t rows, sum;
+	} kinds[DB_FACTS_MAX_KINDS];      /* per ledger kind, sorted by kind */
+	int64_t audit_head_id;            /* 0 when the audit log is empty */
+	unsigned char audit_head_hash[AUDIT_HASH_LEN];
+};
+
+/* Reads the facts of db (tables in name order) in one read transaction.
+ * Works on any schema version that has the tables it finds. */
+int db_facts_read(struct db *db, struct db_facts *f);
+
+/* Reads the stored hash of audit row id; -SD_NOT_FOUND if there is none. */
+int db_backup_audit_hash_at(struct db *db, int64_t id, unsigned char hash[AUDIT_HASH_LEN]);
+
+/* Moves every WAL frame into the database file and truncates the WAL
+ * (PRAGMA wal_checkpoint(TRUNCATE)). -SD_BUSY if another connection kept
+ * it from completing. */
+int db_checkpoint(struct db *db);
+
+/* Switches db to rollback-journal mode (journal_mode=DELETE), so the file
+ * needs no -wal or -shm beside it; db_open() turns WAL back on. */
+int db_set_rollback_journal(struct db *db);
+
+/* Counts sales marked pending, for restore's preflight. Today's schema
+ * has no pending sales (issue 5 adds them): returns 0 with *n = 0 and
+ * *known = 0 unless a table `sales` with a `status` column exists, in
+ * which case rows with status 'pending' are counted and *known = 1. */
+int db_backup_pending_sales(struct db *db, int64_t *n, int *known);
+
+#endif

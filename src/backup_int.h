@@ -1,0 +1,27 @@
+/* Inside the backup module only: file helpers its files share. */
+#ifndef SALEDESK_BACKUP_INT_H
+#define SALEDESK_BACKUP_INT_H
+
+#include <stddef.h>
+
+/* fsyncs the file at path (or folder); 0 or -SD_IO naming it. */
+int backup_fsync_path(const char *path);
+
+/* fsyncs the folder holding path, so a rename or link in it is durable. */
+int backup_fsync_parent(const char *path);
+
+/* Copies in to a new file out (O_EXCL, mode 0600) and fsyncs it. */
+int backup_copy_file(const char *in, const char *out);
+
+/* Puts the folder of path into out ("." if none). */
+void backup_dirname(const char *path, char *out, size_t len);
+
+/* Returns the file name part of path (inside path). */
+const char *backup_basename(const char *path);
+
+/* Test hook: with SALEDESK_FAULT=WHAT:N in the environment, kills the
+ * process with SIGKILL at fault point n of WHAT ("restore"), simulating a
+ * power cut there. Tests only; documented in docs/backup.md. */
+void backup_fault_point(const char *what, int n);
+
+#endif
