@@ -1,0 +1,67 @@
+/* card_keys: the master keys of the utility, by key version, kept only in
+ * a key file encrypted with AES-256-GCM under a key derived from an
+ * administrator's passphrase with scrypt (N = 2^16, r = 8, p = 1: 64 MiB,
+ * about 0.3 s per unlock).
+ * A ring is unlocked once per process and wiped (OPENSSL_cleanse) by
+ * card_keys_free(). Format: docs/cards.md "The key file". */
+#ifndef CARDIO_KEYFILE_H
+#define CARDIO_KEYFILE_H
+
+#include <stdint.h>
+
+#include "crypto.h"
+
+#define CARD_KEYS_MAX_VERSIONS 32
+#define CARD_KEYS_SCRYPT_LOG_N 16  /* N = 65536, r = 8, p = 1: 64 MiB */
+
+/* One key version: MK00 (transport, the card maker's) .. MK05 (record MAC). */
+struct card_keyset {
+	uint8_t version;               /* 01..7F */
+	uint32_t created;              /* Unix time */
+	uint8_t mk[CARD_NKID][CARD_KEY_LEN];
+};
+
+struct card_keyring {
+	int n;                         /* versions held, oldest first */
+	struct card_keyset set[CARD_KEYS_MAX_VERSIONS];
+};
+
+/* Allocates an empty ring; the caller frees it with card_keys_free(). */
+struct card_keyring *card_keys_new(void);
+
+/* Wipes and frees ring; NULL is fine. */
+void card_keys_free(struct card_keyring *ring);
+
+/* Appends the next key version (newest + 1, or 01) dated now. With imp,
+ * its keys are taken (its version must be the next one, or 0 for "next");
+ * else MK01..MK05 come from the CSPRNG and MK00 from transport, the
+ * previous version's MK00, or the CSPRNG, in that order. Returns the new
+ * version (>0) or a negative SD_ code. */
+int card_keys_add_version(struct card_keyring *ring, const struct card_keyset *imp,
+			  const uint8_t *transport, uint32_t now);
+
+/* Returns the newest set, or NULL on an empty ring; owned by ring. */
+const struct card_keyset *card_keys_newest(const struct card_keyring *ring);
+
+/* Returns the set of version v, or NULL; owned by ring. */
+const struct card_keyset *card_keys_find(const struct card_keyring *ring, int v);
+
+/* Parses an import text: "version=NN" and "K=32 hex digits" lines for
+ * K = 0..5 ('#' comments), the format of tests/sim/vcard key files.
+ * Returns 0 or -SD_INVAL with the line in the detail (never the key). */
+int card_keys_parse(const char *text, struct card_keyset *out);
+
+/* Encrypts ring under passphrase into path (mode 0600, written to a
+ * temporary file, fsynced and renamed). */
+int card_keys_save(const char *path, const struct card_keyring *ring, const char *passphrase);
+
+/* Reads and decrypts path into a new ring (*out, freed by the caller
+ * with card_keys_free). -SD_KEYS_NONE when the file does not exist,
+ * -SD_KEYS_BAD for a wrong passphrase or an altered file, -SD_IO. */
+int card_keys_load(const char *path, const char *passphrase, struct card_keyring **out);
+
+/* Formats the KCV of every master key of set as "MK00=A1B2C3 MK01=..."
+ * into buf (never a key). */
+char *card_keys_kcvs(const struct card_keyset *set, char *buf, unsigned len);
+
+#endif

@@ -1,0 +1,442 @@
+/* card_desk: permissions, cards table and audit around cardio. */
+#include "card_desk.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "account.h"
+#include "audit.h"
+#include "clock.h"
+#include "err.h"
+#include "perm.h"
+
+static const char *const kinds[] = {"", "user", "check", "reset", "clear", "setting"};
+
+static int utility_code(struct db *db, uint32_t *out)
+{
+	char buf[32];
+	int rc = db_setting_get(db, "card.utility", buf, sizeof(buf));
+
+	*out = 1;
+	if (rc == -SD_NOT_FOUND)
+		return 0;
+	if (rc)
+		return rc;
+	*out = (uint32_t)strtoul(buf, NULL, 10);
+	return 0;
+}
+
+static int hex_serial(const char *hex, uint8_t out[8])
+{
+	for (int i = 0; i < 8; i++) {
+		unsigned v;
+		if (sscanf(hex + 2 * i, "%2X", &v) != 1)
+			return err_set(-SD_INVAL, "bad card serial %s", hex);
+		out[i] = (uint8_t)v;
+	}
+	return 0;
+}
+
+/* Records what an authenticated read learnt: a newer purchase on the
+ * card, a return record. One transaction. */
+static int settle(const struct session *s, const struct card_state *st, struct card_rec *rec,
+		  int known)
+{
+	char hex[17];
+	int rc, wrote = 0;
+
+	card_serial_hex(st->serial, hex);
+	if ((rc = db_begin(s->db)))
+		return rc;
+	if (known && st->has_purchase && st->last.seq > rec->purchase_seq) {
+		if ((rc = db_card_set_seq(s->db, hex, st->last.seq)) ||
+		    (rc = audit_log(s, "card.settle", hex, "purchase_seq %lld -> %u amount=%u unit=%u",
+				    (long long)rec->purchase_seq, st->last.seq, st->last.amount,
+				    st->last.unit)))
+			goto out;
+		rec->purchase_seq = st->last.seq;
+		wrote = 1;
+	}
+	if (st->returned) {
+		if ((rc = audit_log(s, "card.return", hex,
+				    "meter=%s count=%u unit=%u remaining=%u overdraft=%u energy_wh=%llu "
+				    "status=%04X result=%02X time=%u",
+				    st->ret.meter, st->ret.count, st->ret.unit, st->ret.remaining,
+				    st->ret.overdraft, (unsigned long long)st->ret.energy,
+				    st->ret.status, st->ret.result, st->ret.time)))
+			goto out;
+		wrote = 1;
+	}
+	if (!wrote) {
+		db_rollback(s->db);
+		return 0;
+	}
+	rc = db_commit(s->db);
+out:
+	if (rc)
+		db_rollback(s->db);
+	return rc;
+}
+
+int card_desk_read(const struct session *s, struct card_reader *r,
+		   const struct card_keyring *ring, struct card_state *st, struct card_rec *rec,
+		   int *known)
+{
+	char hex[17];
+	int rc;
+
+	*known = 0;
+	if ((rc = perm_check(s, PERM_ACCOUNT_VIEW)))
+		return rc;
+	/* plain first: the serial tells which key version the database expects */
+	if ((rc = card_read(r, NULL, 0, st)))
+		return rc;
+	card_serial_hex(st->serial, hex);
+	rc = db_card_get(s->db, hex, rec);
+	if (rc && rc != -SD_NOT_FOUND)
+		return rc;
+	*known = rc == 0 && strcmp(rec->status, "recycled") != 0;
+	if (!ring || st->blank)
+		return 0;
+	if ((rc = card_read(r, ring, *known ? rec->key_version : 0, st)))
+		return rc;
+	return settle(s, st, rec, *known);
+}
+
+/* Card first, then the row and the audit in one transaction. */
+static int record_issue(const struct session *s, const struct card_state *st, const char *kind,
+			int64_t account_id, int64_t seq, const char *replaced, const char *what)
+{
+	struct card_rec rec;
+	int rc;
+
+	memset(&rec, 0, sizeof(rec));
+	card_serial_hex(st->serial, rec.serial);
+	snprintf(rec.kind, sizeof(rec.kind), "%s", kind);
+	rec.account_id = account_id;
+	rec.key_version = st->info.key_version;
+	rec.purchase_seq = seq;
+	rec.issued_at = clock_now();
+	rec.issued_by = s->operator_id;
+	if ((rc = db_begin(s->db)))
+		goto fail;
+	if ((replaced && (rc = db_card_set_status(s->db, replaced, "replaced"))) ||
+	    (rc = db_card_issue(s->db, &rec)) ||
+	    (rc = audit_log(s, "card.issue", rec.serial, "kind=%s %s key_version=%02X%s%s", kind,
+			    what, rec.key_version, replaced ? " replaces=" : "",
+			    replaced ? replaced : "")) ||
+	    (rc = db_commit(s->db))) {
+		db_rollback(s->db);
+		goto fail;
+	}
+	return 0;
+fail:
+	if (rc == -SD_EXISTS)
+		return rc;
+	return err_set(rc, "the card was issued but the database could not record it (%s): run "
+			   "the same command again with the card in the reader", err_detail());
+}
+
+int card_desk_issue_user(const struct session *s, struct card_reader *r,
+			 const struct card_keyring *ring, const char *account_no, int subtype,
+			 struct card_state *st, int *resumed)
+{
+	struct account_rec *acc = NULL;
+	struct card_info info;
+	struct card_rec old, mine;
+	char hex[17], what[96];
+	int rc, have_old, n = 0;
+	int64_t seq = 0;
+
+	*resumed = 0;
+	if ((rc = perm_check(s, PERM_ACCOUNT_OPEN)))
+		return rc;
+	acc = calloc(1, sizeof(*acc));
+	if (!acc)
+		return err_set(-SD_NOMEM, "account");
+	if ((rc = account_get(s, account_no, acc)))
+		goto out;
+	if (strcmp(acc->status, "open")) {
+		rc = err_set(-SD_STATE, "account %s is %s", acc->account_no, acc->status);
+		goto out;
+	}
+	memset(&info, 0, sizeof(info));
+	info.type = CARD_USER;
+	info.subtype = (uint8_t)subtype;
+	snprintf(info.account, sizeof(info.account), "%s", acc->account_no);
+	/* leading zeros do not survive BCD: the card holds the number */
+	while (info.account[0] == '0' && info.account[1])
+		memmove(info.account, info.account + 1, strlen(info.account));
+	for (int i = 0; i < acc->n_meters; i++) {
+		if (strcmp(acc->meters[i].mode, "card") || strcmp(acc->meters[i].status, "active"))
+			continue;
+		if (n == CARD_MAX_METERS) {
+			rc = err_set(-SD_INVAL, "account %s has more than %d card meters; a card holds %d",
+				     acc->account_no, CARD_MAX_METERS, CARD_MAX_METERS);
+			goto out;
+		}
+		snprintf(info.meters[n], sizeof(info.meters[n]), "%s", acc->meters[i].meter_no);
+		while (info.meters[n][0] == '0' && info.meters[n][1])
+			memmove(info.meters[n], info.meters[n] + 1, strlen(info.meters[n]));
+		n++;
+	}
+	if (!n) {
+		rc = err_set(-SD_STATE, "account %s has no card meter", acc->account_no);
+		goto out;
+	}
+	info.nmeters = n;
+	info.issued = (uint32_t)clock_now();
+	if ((rc = utility_code(s->db, &info.utility)))
+		goto out;
+	/* which card is in the reader, and what the database says of it */
+	if ((rc = card_read(r, NULL, 0, st)))
+		goto out;
+	card_serial_hex(st->serial, hex);
+	rc = db_card_user_of(s->db, acc->id, &old);
+	if (rc && rc != -SD_NOT_FOUND)
+		goto out;
+	have_old = rc == 0;
+	if (have_old && !strcmp(old.serial, hex)) {
+		*resumed = 1;
+		rc = 0;
+		goto out;
+	}
+	if (have_old && subtype != CARD_REPLACEMENT) {
+		rc = err_set(-SD_EXISTS, "account %s already has card %s: issue a replacement card "
+					 "(--replacement) if it is lost or broken",
+			     acc->account_no, old.serial);
+		goto out;
+	}
+	rc = db_card_get(s->db, hex, &mine);
+	if (!rc && strcmp(mine.status, "recycled")) {
+		rc = err_set(-SD_EXISTS, "this card (%s) is already the %s card of account %s: "
+					 "recycle it first", hex, mine.kind,
+			     mine.account_no[0] ? mine.account_no : "-");
+		goto out;
+	}
+	/* the sequence counts the account's purchases, whatever card held them */
+	if ((rc = db_card_account_seq(s->db, acc->id, &seq)))
+		goto out;
+	rc = card_issue(r, ring, &info, NULL, st);
+	if (rc < 0)
+		goto out;
+	*resumed = rc == 1;
+	snprintf(what, sizeof(what), "account=%s meters=%d subtype=%d", acc->account_no, n, subtype);
+	rc = record_issue(s, st, "user", acc->id, seq, have_old ? old.serial : NULL, what);
+out:
+	free(acc);
+	return rc;
+}
+
+int card_desk_issue_tech(const struct session *s, struct card_reader *r,
+			 const struct card_keyring *ring, int type, const struct card_order *order,
+			 struct card_state *st, int *resumed)
+{
+	struct card_info info;
+	struct card_order o;
+	struct card_rec mine;
+	char hex[17], what[96];
+	int rc;
+
+	*resumed = 0;
+	if ((rc = perm_check(s, PERM_TECH_CARD)))
+		return rc;
+	if (type < CARD_CHECK || type > CARD_SETTING)
+		return err_set(-SD_INVAL, "card type %d is not a technician card", type);
+	memset(&info, 0, sizeof(info));
+	info.type = (uint8_t)type;
+	info.issued = (uint32_t)clock_now();
+	if ((rc = utility_code(s->db, &info.utility)))
+		return rc;
+	if (order) {
+		o = *order;
+		o.operator_id = (uint32_t)s->operator_id;
+	}
+	if ((rc = card_read(r, NULL, 0, st)))
+		return rc;
+	card_serial_hex(st->serial, hex);
+	rc = db_card_get(s->db, hex, &mine);
+	if (!rc && strcmp(mine.status, "recycled")) {
+		/* a repeat of this very issue finishes it on the card (EF06) */
+		if (strcmp(mine.kind, kinds[type]))
+			return err_set(-SD_EXISTS, "this card (%s) is already a %s card: recycle it "
+						   "first", hex, mine.kind);
+		*resumed = 1;
+	}
+	rc = card_issue(r, ring, &info, type == CARD_CHECK ? NULL : &o, st);
+	if (rc < 0)
+		return rc;
+	if (*resumed)
+		return 0;
+	*resumed = rc == 1;
+	snprintf(what, sizeof(what), "target=%s uses=%u", type == CARD_CHECK ? "-" :
+		 o.target[0] ? o.target : "any", type == CARD_CHECK ? 0u : (unsigned)o.uses);
+	return record_issue(s, st, kinds[type], 0, 0, NULL, what);
+}
+
+int card_desk_read_check(const struct session *s, struct card_reader *r,
+			 const struct card_keyring *ring, struct card_state *st)
+{
+	char hex[17];
+	int rc;
+
+	if ((rc = perm_check(s, PERM_TECH_CARD)))
+		return rc;
+	if ((rc = card_read(r, ring, 0, st)))
+		return rc;
+	if (st->blank || !st->issued || st->info.type != CARD_CHECK)
+		return err_set(-SD_CARD_FORMAT, "this is not a check card");
+	if (st->tech_cmd != 0x21)
+		return err_set(-SD_STATE, "no meter has answered this check card yet: insert it in "
+					  "the meter first");
+	card_serial_hex(st->serial, hex);
+	if ((rc = db_begin(s->db)))
+		return rc;
+	if ((rc = audit_log(s, "card.check", hex,
+			    "meter=%s account=%s count=%u unit=%u remaining=%u energy_wh=%llu "
+			    "status=%04X clock=%u",
+			    st->check.meter, st->check.account[0] ? st->check.account : "-",
+			    st->check.count, st->check.unit, st->check.remaining,
+			    (unsigned long long)st->check.energy, st->check.status,
+			    st->check.clock)) ||
+	    (rc = db_commit(s->db)))
+		db_rollback(s->db);
+	return rc;
+}
+
+int card_desk_recycle(const struct session *s, struct card_reader *r,
+		      const struct card_keyring *ring, int force, struct card_state *st)
+{
+	struct card_state look;
+	struct card_rec rec;
+	char hex[17];
+	int rc, known;
+
+	if ((rc = perm_check(s, PERM_CARD_RECYCLE)))
+		return rc;
+	if ((rc = card_read(r, NULL, 0, &look)))
+		return rc;
+	if (!force && look.issued && look.info.type == CARD_USER && look.has_purchase &&
+	    (!look.returned || look.ret.count < look.last.seq))
+		return err_set(-SD_CARD_STACK, "purchase %u on this card has not been credited by a "
+					       "meter: recycling would lose it (use --force only if "
+					       "the meter is gone)", look.last.seq);
+	if ((rc = card_recycle(r, ring, st)))
+		return rc;
+	card_serial_hex(st->serial, hex);
+	rc = db_card_get(s->db, hex, &rec);
+	if (rc && rc != -SD_NOT_FOUND)
+		return rc;
+	known = rc == 0;
+	if ((rc = db_begin(s->db)))
+		return rc;
+	if ((known && (rc = db_card_set_status(s->db, hex, "recycled"))) ||
+	    (rc = audit_log(s, "card.recycle", hex, "was=%s account=%s last_seq=%u%s",
+			    known ? rec.kind : "unknown", known && rec.account_no[0] ? rec.account_no : "-",
+			    look.has_purchase ? look.last.seq : 0, force ? " forced" : "")) ||
+	    (rc = db_commit(s->db)))
+		db_rollback(s->db);
+	return rc;
+}
+
+struct load_ctx {
+	const struct session *s;
+	const char *serial;
+	uint32_t seq, amount;
+};
+
+/* The pending mark before the commit APDU (spec 11.3). */
+static int load_pending(void *ctx, const struct card_state *before)
+{
+	struct load_ctx *l = ctx;
+	int rc;
+
+	(void)before;
+	if ((rc = db_begin(l->s->db)))
+		return rc;
+	if ((rc = audit_log(l->s, "card.load.pending", l->serial, "seq=%u amount=%u", l->seq,
+			    l->amount)) ||
+	    (rc = db_commit(l->s->db)))
+		db_rollback(l->s->db);
+	return rc;
+}
+
+int card_desk_load(const struct session *s, struct card_reader *r,
+		   const struct card_keyring *ring, const char *account_no, int64_t amount,
+		   struct card_state *before, int64_t *seq, int *settled)
+{
+	struct account_rec *acc = NULL;
+	struct card_purchase p;
+	struct card_rec rec;
+	struct load_ctx l;
+	uint8_t serial[8];
+	int rc;
+
+	*settled = 0;
+	memset(before, 0, sizeof(*before));
+	if ((rc = perm_check(s, PERM_CARD_RECYCLE)))
+		return rc;
+	if (amount <= 0 || amount > 99999999)
+		return err_set(-SD_MONEY_RANGE, "a card purchase is 0.01 to 999999.99 yuan");
+	acc = calloc(1, sizeof(*acc));
+	if (!acc)
+		return err_set(-SD_NOMEM, "account");
+	if ((rc = account_get(s, account_no, acc)))
+		goto out;
+	if ((rc = db_card_user_of(s->db, acc->id, &rec))) {
+		if (rc == -SD_NOT_FOUND)
+			rc = err_set(rc, "account %s has no card: issue one first", acc->account_no);
+		goto out;
+	}
+	if ((rc = hex_serial(rec.serial, serial)))
+		goto out;
+	memset(&p, 0, sizeof(p));
+	p.seq = (uint32_t)rec.purchase_seq + 1;
+	p.unit = 1;
+	p.amount = (uint32_t)amount;
+	p.flags = 0x0C;
+	for (int i = 0; i < 3; i++)
+		p.alarm[i] = (uint32_t)acc->alarm[i];
+	p.credit_limit = (uint32_t)acc->credit_limit;
+	p.time = (uint32_t)clock_now();
+	p.terminal = 1;
+	l.s = s;
+	l.serial = rec.serial;
+	l.seq = p.seq;
+	l.amount = p.amount;
+	*seq = p.seq;
+	rc = card_write_purchase(r, ring, rec.key_version, serial, &p, NULL, NULL, load_pending,
+				 &l, before);
+	if (rc && before->authenticated && before->has_purchase &&
+	    before->last.seq == rec.purchase_seq + 1) {
+		/* written before a tear: settle, never write it twice */
+		if ((rc = settle(s, before, &rec, 1)))
+			goto out;
+		*settled = 1;
+		*seq = before->last.seq;
+		goto out;
+	}
+	if (rc)
+		goto out;
+	if ((rc = db_begin(s->db)))
+		goto out;
+	if ((rc = db_card_set_seq(s->db, rec.serial, p.seq)) ||
+	    (rc = audit_log(s, "card.load", rec.serial, "account=%s seq=%u amount=%u",
+			    acc->account_no, p.seq, p.amount)) ||
+	    (rc = db_commit(s->db))) {
+		db_rollback(s->db);
+		rc = err_set(rc, "purchase %u is on the card but the database did not record it: "
+				 "read the card with --verify to settle it", p.seq);
+	}
+out:
+	free(acc);
+	return rc;
+}
+
+int card_desk_list(const struct session *s, int (*fn)(const struct card_rec *, void *), void *ctx)
+{
+	int rc = perm_check(s, PERM_ACCOUNT_VIEW);
+
+	return rc ? rc : db_card_each(s->db, fn, ctx);
+}

@@ -1,0 +1,65 @@
+/* card_desk: the desk's card operations as the domain sees them —
+ * permission checks, the cards table and the audit trail around cardio's
+ * card operations (cardio/card.h). The order is always: card first, then
+ * one database transaction, so a card pulled out half way is never
+ * recorded as issued, and every operation can be repeated: it picks up the
+ * card where the tear left it. */
+#ifndef SALEDESK_CARD_DESK_H
+#define SALEDESK_CARD_DESK_H
+
+#include <stdint.h>
+
+#include "card.h"      /* cardio */
+#include "db_card.h"
+#include "session.h"
+
+/* Reads the card in r (plain without ring, authenticated with it) and
+ * what the database knows of it (*known, *rec). An authenticated read
+ * also settles: a purchase on the card newer than the database's is
+ * recorded, and a return record is written to the audit trail. Needs
+ * PERM_ACCOUNT_VIEW. */
+int card_desk_read(const struct session *s, struct card_reader *r,
+		   const struct card_keyring *ring, struct card_state *st, struct card_rec *rec,
+		   int *known);
+
+/* Issues the card in r as the user card of account_no with its card
+ * meters (at most 4), subtype CARD_OPENING/PURCHASE/REPLACEMENT; a
+ * replacement takes over from the account's active card (marked
+ * replaced). A new card continues the account's purchase count. *resumed is set when the card was
+ * already issued (a repeat after a tear). Needs PERM_ACCOUNT_OPEN. */
+int card_desk_issue_user(const struct session *s, struct card_reader *r,
+			 const struct card_keyring *ring, const char *account_no, int subtype,
+			 struct card_state *st, int *resumed);
+
+/* Issues a technician card of type CARD_CHECK..CARD_SETTING with order
+ * (ignored for a check card). Needs PERM_TECH_CARD. */
+int card_desk_issue_tech(const struct session *s, struct card_reader *r,
+			 const struct card_keyring *ring, int type, const struct card_order *order,
+			 struct card_state *st, int *resumed);
+
+/* Reads a check card back (authenticated, TMAC checked) and records the
+ * meter's answer in the audit trail; -SD_STATE when no meter answered yet.
+ * Needs PERM_TECH_CARD. */
+int card_desk_read_check(const struct session *s, struct card_reader *r,
+			 const struct card_keyring *ring, struct card_state *st);
+
+/* Blanks the card in r and marks it recycled. Refuses a user card whose
+ * last purchase a meter has not credited, unless force. Needs
+ * PERM_CARD_RECYCLE (administrators). */
+int card_desk_recycle(const struct session *s, struct card_reader *r,
+		      const struct card_keyring *ring, int force, struct card_state *st);
+
+/* Writes a purchase of amount fen onto the account's card without a sale
+ * (recovery and tests; no money moves; audited). *seq gets its sequence
+ * number; *settled is set when the card already held it (written before
+ * a tear) and only the database was brought up to date. Needs
+ * PERM_CARD_RECYCLE. The sale protocol calls card_write_purchase itself. */
+int card_desk_load(const struct session *s, struct card_reader *r,
+		   const struct card_keyring *ring, const char *account_no, int64_t amount,
+		   struct card_state *before, int64_t *seq, int *settled);
+
+/* Lists the cards the database knows. Needs PERM_ACCOUNT_VIEW. */
+int card_desk_list(const struct session *s, int (*fn)(const struct card_rec *, void *),
+		   void *ctx);
+
+#endif
