@@ -5,6 +5,7 @@ PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
 DOCDIR     ?= $(PREFIX)/share/doc/saledesk
+LOCALEDIR  ?= $(PREFIX)/share/locale
 SYSCONFDIR ?= /etc
 DESTDIR    ?=
 
@@ -22,7 +23,7 @@ DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries of the program.  `=` keeps the pkg-config calls lazy, so they
 # run after `make deps` has installed the -dev packages.
-PKGS        := sqlite3 libcrypto inih
+PKGS        := sqlite3 libcrypto inih libmodbus libpcsclite ncursesw
 PKG_CFLAGS   = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CMOCKA_FLAGS = $(shell $(PKG_CONFIG) --cflags --libs cmocka)
@@ -34,8 +35,9 @@ OPT       ?= -O2 -g
 SANITIZE  := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
              -fno-omit-frame-pointer
 VERSION   := $(shell git describe --always --dirty 2>/dev/null || echo 0.1)
-ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) -MMD -MP -Isrc -Idb -Icardio -Ireports \
-             -DSALEDESK_VERSION='"$(VERSION)"' $(PKG_CFLAGS) $(CFLAGS)
+ALL_CFLAGS = $(CSTD) $(WARN) $(OPT) -MMD -MP -Isrc -Idb -Icardio -Ireports -Iui \
+             -DSALEDESK_VERSION='"$(VERSION)"' -DSALEDESK_LOCALEDIR='"$(LOCALEDIR)"' \
+             $(PKG_CFLAGS) $(CFLAGS)
 
 ifeq ($(V),1)
 Q :=
@@ -47,7 +49,7 @@ endif
 
 # Everything but main.c goes into a static library that the unit tests
 # link against.
-LIB_SRC  := $(wildcard src/*.c db/*.c cardio/*.c reports/*.c)
+LIB_SRC  := $(wildcard src/*.c db/*.c cardio/*.c reports/*.c ui/*.c)
 LIB_SRC  := $(filter-out src/main.c,$(LIB_SRC))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 BENCH_SRC := $(wildcard tests/bench/bench_*.c)
@@ -109,6 +111,20 @@ build/san/tests/sim/$(1)/$(1): $$(wildcard tests/sim/$(1)/*.c tests/sim/$(1)/*.h
 endef
 $(foreach s,$(SIMS),$(eval $(call sim,$(s))))
 
+# The UI's translations: ui/po/LANG.po -> build/locale/LANG/LC_MESSAGES/saledesk.mo,
+# found there by a binary run from the source tree; `make pot` refreshes
+# the template from the _() and N_() strings of ui/.
+PO_SRC   := $(wildcard ui/po/*.po)
+MO_FILES := $(PO_SRC:ui/po/%.po=build/locale/%/LC_MESSAGES/saledesk.mo)
+
+build/locale/%/LC_MESSAGES/saledesk.mo: ui/po/%.po
+	@mkdir -p $(@D)
+	$(call say,MSGFMT,$@)msgfmt --check -o $@ $<
+
+pot:
+	$(Q)xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 -o ui/po/saledesk.pot \
+		--package-name=saledesk $(sort $(wildcard ui/*.c))
+
 UNIT_REL := $(UNIT_SRC:%.c=build/rel/%)
 UNIT_SAN := $(UNIT_SRC:%.c=build/san/%)
 BENCH_REL := $(BENCH_SRC:%.c=build/rel/%)
@@ -116,11 +132,11 @@ SIM_REL  := $(foreach s,$(SIMS),tests/sim/$(s)/$(s))
 SIM_SAN  := $(foreach s,$(SIMS),build/san/tests/sim/$(s)/$(s))
 
 .PHONY: all check check-run demo demo-run bench bench-run deps install \
-        uninstall clean fuzz
+        uninstall clean fuzz pot
 
 all: saledesk $(SIM_REL)
 
-saledesk: build/rel/saledesk
+saledesk: build/rel/saledesk $(MO_FILES)
 	$(Q)cp $< $@
 
 # The whole suite, built with the sanitizers, ends with "N passed, N failed".
@@ -128,7 +144,7 @@ check:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory check-run
 
-check-run: build/san/saledesk $(UNIT_SAN) $(SIM_SAN)
+check-run: build/san/saledesk $(UNIT_SAN) $(SIM_SAN) $(MO_FILES)
 	$(Q)SALEDESK_BIN=$(CURDIR)/build/san/saledesk \
 	    SALEDESK_SIMDIR=$(CURDIR)/build/san/tests/sim \
 	    SALEDESK_UNITDIR=$(CURDIR)/build/san/tests/unit \
@@ -193,10 +209,16 @@ install: saledesk
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DOCDIR)
 	install -m 0755 saledesk $(DESTDIR)$(BINDIR)/saledesk
 	install -m 0644 README.md INSTALL docs/*.md $(DESTDIR)$(DOCDIR)/
+	for mo in $(MO_FILES); do \
+	  lang=$${mo#build/locale/}; lang=$${lang%%/*}; \
+	  install -d $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES; \
+	  install -m 0644 $$mo $(DESTDIR)$(LOCALEDIR)/$$lang/LC_MESSAGES/saledesk.mo; \
+	done
 
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/saledesk
 	rm -rf $(DESTDIR)$(DOCDIR)
+	rm -f $(DESTDIR)$(LOCALEDIR)/*/LC_MESSAGES/saledesk.mo
 
 clean:
 	rm -rf build saledesk $(SIM_REL)

@@ -180,42 +180,26 @@ int db_account_get(struct db *db, const char *account_no, struct account_rec *ou
 	return rc ? rc : read_meters(db, out);
 }
 
-/* Builds a LIKE pattern that matches text anywhere, with LIKE's own
- * wildcards in text taken literally (escaped with '\'). */
-static void like_pattern(const char *text, char *out, size_t len)
-{
-	size_t j = 0;
-
-	out[j++] = '%';
-	for (; *text && j + 3 < len; text++) {
-		if (*text == '%' || *text == '_' || *text == '\\')
-			out[j++] = '\\';
-		out[j++] = *text;
-	}
-	out[j++] = '%';
-	out[j] = 0;
-}
+/* The filter of db_account_each() and db_account_count(): ?1 text found
+ * anywhere in the search column that migration 4 maintains (instr() takes
+ * '%' and '_' literally), ?2 building, ?3 status. */
+#define ACCOUNT_MATCH \
+	"(?1 = '' OR instr(a.search, lower(?1)) > 0) " \
+	"AND (?2 IS NULL OR a.building = ?2) AND (?3 IS NULL OR a.status = ?3) "
 
 int db_account_each(struct db *db, const struct account_filter *f,
 		    int (*fn)(const struct account_rec *, void *), void *ctx)
 {
 	struct account_rec a;
 	sqlite3_stmt *st;
-	char pat[256];
 	int rc;
 
-	like_pattern(f->text ? f->text : "", pat, sizeof(pat));
 	rc = db_prepare(db, &st,
 			"SELECT " ACCOUNT_COLS " FROM accounts a JOIN customers c "
-			"ON c.id = a.customer_id WHERE "
-			"(?1 = '%%' OR a.account_no LIKE ?1 ESCAPE '\\' OR c.name LIKE ?1 ESCAPE '\\' "
-			" OR c.phone LIKE ?1 ESCAPE '\\' OR a.room LIKE ?1 ESCAPE '\\' "
-			" OR (a.building || '-' || a.room) LIKE ?1 ESCAPE '\\' "
-			" OR EXISTS (SELECT 1 FROM meters m WHERE m.account_id = a.id "
-			"            AND m.meter_no LIKE ?1 ESCAPE '\\')) "
-			"AND (?2 IS NULL OR a.building = ?2) AND (?3 IS NULL OR a.status = ?3) "
+			"ON c.id = a.customer_id WHERE " ACCOUNT_MATCH
 			"ORDER BY CAST(a.account_no AS INTEGER), a.account_no LIMIT ?4",
-			"tnni", pat, f->building, f->status, f->limit > 0 ? f->limit : (int64_t)-1);
+			"tnni", f->text ? f->text : "", f->building, f->status,
+			f->limit > 0 ? f->limit : (int64_t)-1);
 	if (rc)
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -227,4 +211,11 @@ int db_account_each(struct db *db, const struct account_filter *f,
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int db_account_count(struct db *db, const struct account_filter *f, int64_t *n)
+{
+	/* No join: the search column already holds the customer's fields. */
+	return db_int(db, n, "SELECT count(*) FROM accounts a WHERE " ACCOUNT_MATCH, "tnn",
+		      f->text ? f->text : "", f->building, f->status);
 }

@@ -81,4 +81,8 @@ struct account_filter {
 int db_account_each(struct db *db, const struct account_filter *f,
 		    int (*fn)(const struct account_rec *, void *), void *ctx);
 
+/* Counts the accounts matching f (its limit ignored) into *n; for the
+ * UI's "N match" as the cashier types. */
+int db_account_count(struct db *db, const struct account_filter *f, int64_t *n);
+
 #endif

@@ -402,3 +402,11 @@ int account_list(const struct session *s, const struct account_filter *f,
 
 	return rc ? rc : db_account_each(s->db, f, fn, ctx);
 }
+
+/* Added for the UI's search screen: how many accounts match. */
+int account_count(const struct session *s, const struct account_filter *f, int64_t *n)
+{
+	int rc = perm_check(s, PERM_ACCOUNT_VIEW);
+
+	return rc ? rc : db_account_count(s->db, f, n);
+}

@@ -60,4 +60,8 @@ int account_get(const struct session *s, const char *account_no, struct account_
 int account_list(const struct session *s, const struct account_filter *f,
 		 int (*fn)(const struct account_rec *, void *), void *ctx);
 
+/* Counts the accounts matching f into *n (added for the UI's search
+ * screen). Needs PERM_ACCOUNT_VIEW. */
+int account_count(const struct session *s, const struct account_filter *f, int64_t *n);
+
 #endif

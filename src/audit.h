@@ -30,6 +30,11 @@ struct audit_report {
  * negative code if the log cannot be read. Needs PERM_AUDIT_VIEW. */
 int audit_verify(const struct session *s, struct audit_report *r);
 
+/* Calls fn for the newest last rows (all when last is 0), oldest first;
+ * added for the UI's audit screen. Needs PERM_AUDIT_VIEW. */
+int audit_list(const struct session *s, int64_t last,
+	       int (*fn)(const struct audit_rec *, void *), void *ctx);
+
 /* Hex-encodes a hash into out (65 bytes); returns out. */
 char *audit_hex(const unsigned char h[AUDIT_HASH_LEN], char *out);
 

@@ -13,9 +13,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "clock.h"
 #include "err.h"
 #include "log.h"
+#include "ui.h"
 
 /* Options every command takes, and those some do (by flag). Their keys
  * are above 256 so they never clash with a command's option index. */
@@ -83,8 +85,9 @@ static void print_overview(FILE *out)
 {
 	const struct cli_cmd *const *c;
 
-	fprintf(out, "Usage: saledesk [--config FILE] [--db PATH] COMMAND [OPTIONS]\n\n"
-		     "The prepaid electricity sale desk. Commands:\n");
+	fprintf(out, "Usage: saledesk [--config FILE] [--db PATH] [COMMAND [OPTIONS]]\n\n"
+		     "The prepaid electricity sale desk. With no command, saledesk opens the\n"
+		     "counter UI on this terminal (docs/ui.md). Commands:\n");
 	for (c = cli_commands; *c; c++)
 		fprintf(out, "  %-18s %s\n", (*c)->name, (*c)->summary);
 	fprintf(out, "\nEvery command takes --help. Exit status: 0 done, 1 failed, "
@@ -284,6 +287,10 @@ int cli_main(int argc, char **argv)
 		return 2;
 	}
 	if (i == argc) {
+		/* Bare `saledesk` is the counter UI (ui/); a script without a
+		 * terminal gets the overview and a usage error instead. */
+		if (isatty(STDIN_FILENO) && isatty(STDOUT_FILENO))
+			return ui_run(c.config_arg, c.db_arg);
 		print_overview(stderr);
 		return 2;
 	}
@@ -301,6 +308,22 @@ int cli_main(int argc, char **argv)
 	return rc;
 }
 
+/* The database failed its check at open (and nothing was written to it):
+ * name the newest backup that verifies and the command that restores it. */
+static int explain_damage(struct cli *c)
+{
+	char why[512], good[PATH_MAX];
+
+	snprintf(why, sizeof(why), "%s", err_detail());
+	if (backup_newest_good(c->cfg.backup_dir, good, sizeof(good)) == 0)
+		return err_set(-SD_DB_CORRUPT, "%s. Nothing was written to it. The newest good "
+					       "backup is %s; restore it with: saledesk restore %s "
+					       "--operator LOGIN (docs/backup.md)", why, good, good);
+	return err_set(-SD_DB_CORRUPT, "%s. Nothing was written to it. No backup in %s "
+				       "verifies; see docs/backup.md, \"The database is damaged\"",
+		       why, c->cfg.backup_dir);
+}
+
 int cli_open_db(struct cli *c, unsigned flags)
 {
 	char buf[16];
@@ -314,8 +337,11 @@ int cli_open_db(struct cli *c, unsigned flags)
 			if (strcmp(c->cfg.log_level, lv[k]) == 0)
 				log_set_level((enum log_level)k);
 	}
-	if ((rc = db_open(c->cfg.db_path, flags, &c->db)))
+	if ((rc = db_open(c->cfg.db_path, flags, &c->db))) {
+		if (rc == -SD_DB_CORRUPT)
+			rc = explain_damage(c);
 		return rc;
+	}
 	c->utc_offset_min = 480;
 	if (db_setting_get(c->db, "site.utc_offset_min", buf, sizeof(buf)) == 0)
 		c->utc_offset_min = atoi(buf);

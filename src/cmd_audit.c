@@ -1,12 +1,50 @@
 /* cmd_audit: `saledesk audit ...` and `saledesk config show`. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
+#include "backup.h"
 #include "cli.h"
 #include "commands.h"
 #include "err.h"
 #include "perm.h"
+
+/* Checks the live chain against the head a backup recorded: catches a
+ * history rewritten (or cut short) after the backup was taken. */
+static int verify_against(struct cli *c, const char *file)
+{
+	struct backup_manifest m;
+	char mpath[PATH_MAX + 16], bpath[PATH_MAX], hex[65];
+	int64_t size = 0;
+	size_t n;
+	int rc;
+
+	if ((rc = backup_manifest_path(file, mpath, sizeof(mpath))) ||
+	    (rc = backup_manifest_read(mpath, &m)))
+		return cli_fail(rc);
+	/* The manifest must still describe its backup file, when it is there. */
+	n = strlen(mpath) - strlen(BACKUP_MANIFEST_EXT);
+	snprintf(bpath, sizeof(bpath), "%.*s", (int)n, mpath);
+	if (access(bpath, F_OK) == 0) {
+		if ((rc = backup_sha256_file(bpath, hex, &size)))
+			return cli_fail(rc);
+		if (size != m.size || strcmp(hex, m.sha256) != 0)
+			return cli_fail(err_set(-SD_BACKUP_BAD, "%s no longer matches its manifest; "
+								"use another backup", bpath));
+	}
+	rc = backup_audit_against(&c->s, &m);
+	if (rc == -SD_AUDIT_BROKEN) {
+		fprintf(stderr, "saledesk: audit trail does not match backup: %s\n", err_detail());
+		return 1;
+	}
+	if (rc)
+		return cli_fail(rc);
+	printf("Audit chain matches backup %s up to its head, row %lld\n", m.file,
+	       (long long)m.facts.audit_head_id);
+	return 0;
+}
 
 static int run_audit_verify(struct cli *c)
 {
@@ -27,6 +65,8 @@ static int run_audit_verify(struct cli *c)
 		return cli_fail(rc);
 	printf("Audit chain intact: %lld rows, head %s\n", (long long)r.rows,
 	       audit_hex(r.head, hex));
+	if (cli_get(c, "against"))
+		return verify_against(c, cli_get(c, "against"));
 	return 0;
 }
 
@@ -87,10 +127,18 @@ static int run_config_show(struct cli *c)
 		rpt_table_free(t);
 		return cli_fail(rc);
 	}
+	char keep[3][16];
+
+	snprintf(keep[0], sizeof(keep[0]), "%d", c->cfg.backup_keep_daily);
+	snprintf(keep[1], sizeof(keep[1]), "%d", c->cfg.backup_keep_weekly);
+	snprintf(keep[2], sizeof(keep[2]), "%d", c->cfg.backup_keep_monthly);
 	const char *rows[][2] = {
 		{ "config_file", c->cfg.file[0] ? c->cfg.file : "(none: defaults)" },
 		{ "database.path", c->cfg.db_path },
 		{ "backup.dir", c->cfg.backup_dir },
+		{ "backup.keep_daily", keep[0] },
+		{ "backup.keep_weekly", keep[1] },
+		{ "backup.keep_monthly", keep[2] },
 		{ "printer.device", c->cfg.printer },
 		{ "printer.format", c->cfg.printer_format },
 		{ "reader.name", c->cfg.reader },
@@ -104,13 +152,18 @@ static int run_config_show(struct cli *c)
 	return 0;
 }
 
+static const struct cli_opt verify_opts[] = {
+	{ "against", "BACKUP", 0, "also check the chain against the head BACKUP's manifest recorded" },
+	{ NULL, NULL, 0, NULL },
+};
 static const struct cli_opt list_opts[] = {
 	{ "last", "N", 0, "the newest N rows (default 50)" },
 	{ NULL, NULL, 0, NULL },
 };
 const struct cli_cmd cmd_audit_verify = {
-	"audit verify", "", "check the audit trail's hash chain, naming the first broken row",
-	CLI_LOGIN, NULL, 0, 0, run_audit_verify,
+	"audit verify", "[--against BACKUP]",
+	"check the audit trail's hash chain, naming the first broken row",
+	CLI_LOGIN, verify_opts, 0, 0, run_audit_verify,
 };
 const struct cli_cmd cmd_audit_list = {
 	"audit list", "[--last N]", "show the newest rows of the audit trail",

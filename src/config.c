@@ -65,6 +65,12 @@ static int handle(void *user, const char *section, const char *name,
 		ok = value[0] ? set_path(p, c->db_path, value) : 0;
 	else if (KEY("backup", "dir"))
 		ok = value[0] ? set_path(p, c->backup_dir, value) : 0;
+	else if (KEY("backup", "keep_daily"))
+		ok = set_int(&c->backup_keep_daily, value, 0, 3660);
+	else if (KEY("backup", "keep_weekly"))
+		ok = set_int(&c->backup_keep_weekly, value, 0, 520);
+	else if (KEY("backup", "keep_monthly"))
+		ok = set_int(&c->backup_keep_monthly, value, 0, 1200);
 	else if (KEY("printer", "device"))
 		ok = value[0] ? set_path(p, c->printer, value) : 1;
 	else if (KEY("printer", "format"))
@@ -72,6 +78,8 @@ static int handle(void *user, const char *section, const char *name,
 		     snprintf(c->printer_format, sizeof(c->printer_format), "%s", value) > 0;
 	else if (KEY("printer", "width"))
 		ok = set_int(&c->printer_width, value, 24, 80);
+	else if (KEY("keys", "file"))
+		ok = value[0] ? set_path(p, c->keys_file, value) : 0;
 	else if (KEY("reader", "name"))
 		ok = snprintf(c->reader, sizeof(c->reader), "%s", value) >= 0;
 	else if (KEY("ui", "locale"))
@@ -147,6 +155,9 @@ int config_load(const char *file_arg, const char *db_arg, struct config *cfg)
 	memset(cfg, 0, sizeof(*cfg));
 	data_home(cfg->db_path, sizeof(cfg->db_path), "saledesk.db");
 	data_home(cfg->backup_dir, sizeof(cfg->backup_dir), "backups");
+	cfg->backup_keep_daily = 7;
+	cfg->backup_keep_weekly = 4;
+	cfg->backup_keep_monthly = 12;
 	snprintf(cfg->printer_format, sizeof(cfg->printer_format), "text");
 	cfg->printer_width = 32;
 	if ((rc = choose_file(file_arg, cfg->file, sizeof(cfg->file))))
@@ -173,5 +184,12 @@ int config_load(const char *file_arg, const char *db_arg, struct config *cfg)
 		snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", db_arg);
 	else if (env_db && *env_db)
 		snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", env_db);
+	if (!cfg->keys_file[0]) {
+		/* beside the database, never inside it */
+		const char *dslash = strrchr(cfg->db_path, '/');
+		int dlen = dslash ? (int)(dslash - cfg->db_path) : 1;
+		snprintf(cfg->keys_file, sizeof(cfg->keys_file), "%.*s/saledesk.keys", dlen,
+			 dslash ? cfg->db_path : ".");
+	}
 	return 0;
 }

@@ -14,10 +14,15 @@ struct config {
 	char file[PATH_MAX];        /* the file read, "" if none */
 	char db_path[PATH_MAX];
 	char backup_dir[PATH_MAX];
+	int backup_keep_daily;      /* rotation: newest backup of each of the */
+	int backup_keep_weekly;     /* last N days, ISO weeks and months */
+	int backup_keep_monthly;    /* (defaults 7, 4, 12; all 0: keep all) */
 	char printer[PATH_MAX];     /* device, "file:PATH" or "cups:QUEUE"; "" none */
 	char printer_format[16];    /* "escpos" or "text" */
 	int printer_width;          /* characters per line: 32 or 48 */
 	char reader[128];           /* PC/SC reader name; "" = the only one */
+	char keys_file[PATH_MAX];   /* [keys] file: the encrypted card key file;
+				     * default beside the database */
 	char locale[32];            /* "" = from the environment */
 	char log_level[16];         /* debug, info, warn, error */
 };

@@ -35,7 +35,29 @@
 	X(AUDIT_BROKEN,    "audit chain is broken") \
 	X(CRYPTO,          "cryptographic library error") \
 	X(STATE,           "operation not allowed in the current state") \
-	X(USAGE,           "usage error")
+	X(USAGE,           "usage error") \
+	X(BACKUP_BAD,      "the backup does not verify; use another backup") \
+	X(PASSPHRASE,      "wrong backup passphrase, or the encrypted file was altered") \
+	X(BUS_TIMEOUT,     "the meter did not answer in time") \
+	X(BUS_CRC,         "the reply from the meter was damaged (bad CRC)") \
+	X(BUS_EXCEPTION,   "the meter refused the request (Modbus exception)") \
+	X(BUS_FRAME,       "the reply from the meter was not the one expected") \
+	X(BUS_IO,          "the serial line or gateway cannot be reached") \
+	X(PCSC_DOWN,       "the smart-card service (pcscd) is not running; start it: systemctl start pcscd") \
+	X(NO_READER,       "no card reader is connected") \
+	X(NO_CARD,         "no card in the reader") \
+	X(CARD_PULLED,     "card pulled too early (class 38): insert it again") \
+	X(CARD_AUTH,       "card not from this utility or damaged (class 32)") \
+	X(CARD_OTHER,      "card belongs to another meter or account (class 33)") \
+	X(CARD_COUNT,      "purchases out of order (class 34): read the card at the desk") \
+	X(CARD_UNCLEARED,  "card not cleared by the meter (class 35): insert it in the meter") \
+	X(CARD_FORMAT,     "card not issued or unreadable (class 36)") \
+	X(CARD_STACK,      "the last purchase is not yet in the meter: insert the card in the meter first") \
+	X(CARD_SW,         "the card refused the command") \
+	X(CARD_CANCELLED,  "waiting for a card was cancelled") \
+	X(TIMEOUT,         "timed out") \
+	X(KEYS_NONE,       "no card key file; an administrator runs `saledesk keys init`") \
+	X(KEYS_BAD,        "wrong key-file passphrase, or the key file was altered")
 
 enum err {
 #define SD_STATUS_ENUM(name, msg) SD_##name,

@@ -5,6 +5,7 @@
 
 #include "cli.h"
 #include "commands.h"
+#include "ui.h"
 
 const struct cli_cmd *const cli_commands[] = {
 	&cmd_init,
@@ -15,6 +16,15 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_account_search,
 	&cmd_audit_verify, &cmd_audit_list,
 	&cmd_config_show,
+	&cmd_keys_init, &cmd_keys_rotate, &cmd_keys_status,
+	&cmd_card_readers, &cmd_card_wait, &cmd_card_read, &cmd_card_issue, &cmd_card_issue_tech,
+	&cmd_card_check, &cmd_card_recycle, &cmd_card_load, &cmd_card_list,
+	&cmd_ui,
+	&cmd_poll, &cmd_bus_add, &cmd_bus_list, &cmd_bus_remove,
+	&cmd_meter_wire, &cmd_meter_unwire, &cmd_meter_status, &cmd_meter_relay,
+	&cmd_meter_recharge, &cmd_meter_set, &cmd_meter_commands,
+	&cmd_alarm_list, &cmd_alarm_ack,
+	&cmd_backup, &cmd_backup_verify, &cmd_backup_list, &cmd_restore,
 	NULL
 };
 
