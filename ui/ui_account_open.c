@@ -97,7 +97,7 @@ static int submit(struct ui *u, struct ui_form *fm)
 		return -1;
 	}
 	snprintf(text, sizeof(text), "%s %s. %s", _("Opened account"), no,
-		 _("The user card is issued at the Sale screen when the card layer arrives."));
+		 _("Issue its user card with: saledesk card issue"));
 	ui_message(_("Account opened"), text);
 	return 0;
 }

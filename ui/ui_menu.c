@@ -1,7 +1,8 @@
 /* ui_menu: the main menu, built from the operator's roles: an entry is
  * shown only to a role that may use it (src/ checks again) and only when
- * its screen exists. The sale needs the card layer (issue 4); a cashier
- * sees it named, dimmed, with that reason, and it cannot be chosen. */
+ * its screen exists. The sale screen comes with the counter workflows
+ * (issue 5); until then a cashier sees it named and dimmed, and it cannot
+ * be chosen. */
 #include <stdio.h>
 
 #include "perm.h"
@@ -16,7 +17,7 @@ struct entry {
 };
 
 static const struct entry entries[] = {
-	{ 's', N_("Sale"), PERM_SALE, NULL, N_("arrives with the card layer") },
+	{ 's', N_("Sale"), PERM_SALE, NULL, N_("not available yet") },
 	{ 'f', N_("Find account"), PERM_ACCOUNT_VIEW, ui_accounts, NULL },
 	{ 'n', N_("Open new account"), PERM_ACCOUNT_OPEN, ui_account_open, NULL },
 	{ 'o', N_("Operators"), PERM_OPERATOR_MANAGE, ui_operators, NULL },

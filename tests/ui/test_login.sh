@@ -36,7 +36,7 @@ ui_expect "Password" "F9 logs out to the login screen"
 
 ui_login li cashier-pw-1
 ui_expect "Main menu" "a cashier logs in"
-ui_expect "Sale — arrives with the card layer" "the cashier sees Sale, honestly not yet available"
+ui_expect "Sale — not available yet" "the cashier sees Sale, honestly not yet available"
 ui_expect "Find account" "...and Find account"
 ui_expect "Open new account" "...and Open new account"
 ui_absent "Operators" "...but not Operators"
