@@ -118,6 +118,20 @@ static ssize_t read_full(int fd, void *buf, size_t n)
 	return (ssize_t)got;
 }
 
+/* Ends a file-to-file transform: closes both ends (a failed close of the
+ * output is a failed write) and removes the output if anything failed, so
+ * no partial file is ever left behind. Returns the final status. */
+static int close_pair(int ifd, int ofd, const char *out, int rc)
+{
+	if (ifd >= 0)
+		close(ifd);
+	if (ofd >= 0 && close(ofd) != 0 && !rc)
+		rc = err_set(-SD_IO, "cannot write %s: %s", out, strerror(errno));
+	if (rc && ofd >= 0)
+		unlink(out);
+	return rc;
+}
+
 int backup_copy_file(const char *in, const char *out)
 {
 	unsigned char *buf = malloc(CHUNK);
@@ -146,12 +160,7 @@ int backup_copy_file(const char *in, const char *out)
 	if (fsync(ofd) != 0)
 		rc = err_set(-SD_IO, "cannot sync %s: %s", out, strerror(errno));
 out:
-	if (ifd >= 0)
-		close(ifd);
-	if (ofd >= 0 && close(ofd) != 0 && !rc)
-		rc = err_set(-SD_IO, "cannot write %s: %s", out, strerror(errno));
-	if (rc && ofd >= 0)
-		unlink(out);
+	rc = close_pair(ifd, ofd, out, rc);
 	free(buf);
 	return rc;
 }
@@ -304,12 +313,7 @@ out:
 	EVP_CIPHER_CTX_free(cx);
 	free(buf);
 	free(cbuf);
-	if (ifd >= 0)
-		close(ifd);
-	if (ofd >= 0 && close(ofd) != 0 && !rc)
-		rc = err_set(-SD_IO, "cannot write %s: %s", out, strerror(errno));
-	if (rc && ofd >= 0)
-		unlink(out);
+	rc = close_pair(ifd, ofd, out, rc);
 	return rc;
 }
 
@@ -398,11 +402,6 @@ out:
 	EVP_CIPHER_CTX_free(cx);
 	free(buf);
 	free(pbuf);
-	if (ifd >= 0)
-		close(ifd);
-	if (ofd >= 0 && close(ofd) != 0 && !rc)
-		rc = err_set(-SD_IO, "cannot write %s: %s", out, strerror(errno));
-	if (rc && ofd >= 0)
-		unlink(out);
+	rc = close_pair(ifd, ofd, out, rc);
 	return rc;
 }
