@@ -6,6 +6,7 @@
 
 #include <openssl/crypto.h>
 
+#include "clock.h"
 #include "err.h"
 #include "log.h"
 
@@ -646,62 +647,88 @@ static int not_credited(const struct card_state *b)
 	}
 }
 
+/* The prelude that writing and cancelling a purchase share (spec 11.3
+ * #1-7): opens the card, checks it is serial (NULL skips), authenticates
+ * with the desk key, MAC-reads EF01 (with_ef01), EF02, EF05 and the tariff
+ * files the card's purchase names (its PMAC covers them), and decodes them
+ * into *before with the record MACs checked. The caller closes io. */
+static int purchase_prelude(struct io *io, struct card_reader *r, const struct card_keyring *ring,
+			    int key_version, const uint8_t *serial, int with_ef01,
+			    struct card_state *before)
+{
+	uint8_t ef1[64], ef2[64], ef5[96], old3[96], old4[96], kv = (uint8_t)key_version;
+	char hex[17];
+	int rc;
+
+	if ((rc = io_open(io, r)))
+		return rc;
+	memcpy(before->serial, io->serial, 8);
+	if (serial && memcmp(serial, io->serial, 8))
+		return err_set(-SD_CARD_OTHER, "card %s is not the account's card",
+			       card_serial_hex(io->serial, hex));
+	rc = select_df(io, key_version ? NULL : &kv);
+	if (rc == 1)
+		return err_set(-SD_CARD_FORMAT, "blank card: issue it first");
+	if (rc || (rc = keyset_for(io, ring, kv)) || (rc = authenticate(io, CARD_KID_SALE)) ||
+	    (with_ef01 && (rc = read_mac(io, 1, ef1, 64))) || (rc = read_mac(io, 2, ef2, 64)) ||
+	    (rc = read_mac(io, 5, ef5, 96)))
+		return rc;
+	/* the old PMAC covers the tariff files it names: read them too */
+	if (ef2[0] == 0x68 && (ef2[21] & 1) && (rc = read_mac(io, 3, old3, 96)))
+		return rc;
+	if (ef2[0] == 0x68 && (ef2[21] & 2) && (rc = read_mac(io, 4, old4, 96)))
+		return rc;
+	if ((rc = decode(io, with_ef01 ? ef1 : (const uint8_t *)"", ef2, old3, old4, ef5, NULL,
+			 before)))
+		return rc;
+	before->authenticated = 1;
+	return 0;
+}
+
+int card_purchase_cancelled(const struct card_state *st, uint32_t seq)
+{
+	return seq >= 1 && st->has_purchase && st->last.seq == seq && st->returned &&
+	       st->ret.result == CARD_RESULT_CANCELLED && st->ret.count == seq - 1;
+}
+
 int card_write_purchase(struct card_reader *r, const struct card_keyring *ring,
 			int key_version, const uint8_t *serial, const struct card_purchase *p,
 			const uint8_t *ef03, const uint8_t *ef04, card_pending_fn pending,
 			void *ctx, struct card_state *before)
 {
-	uint8_t ef2[64], ef5[96], body[54], rec[64], kv = (uint8_t)key_version, extra[192];
-	uint8_t old3[96], old4[96];
+	uint8_t body[54], rec[64], extra[192];
 	struct card_purchase q;
 	size_t ne = 0;
 	uint16_t sw = 0;
 	struct io io;
 	char hex[17];
-	int rc, n;
+	int rc, n, cancelled;
 
 	memset(before, 0, sizeof(*before));
+	memset(&io, 0, sizeof(io));
 	if (p->seq < 1 || (p->unit != 1 && p->unit != 2) || p->amount > 99999999u)
 		return err_set(-SD_INVAL, "purchase %u: sequence from 1, unit fen or Wh, amount up "
 					  "to 99 999 999", p->seq);
 	if (((p->flags & 1) && !ef03) || ((p->flags & 2) && !ef04))
 		return err_set(-SD_INVAL, "the purchase names a tariff file it was not given");
-	if ((rc = io_open(&io, r)))
+	if ((rc = purchase_prelude(&io, r, ring, key_version, serial, 0, before)))
 		goto out;
-	memcpy(before->serial, io.serial, 8);
-	if (serial && memcmp(serial, io.serial, 8)) {
-		rc = err_set(-SD_CARD_OTHER, "card %s is not the account's card",
-			     card_serial_hex(io.serial, hex));
-		goto out;
-	}
-	rc = select_df(&io, key_version ? NULL : &kv);
-	if (rc == 1) {
-		rc = err_set(-SD_CARD_FORMAT, "blank card: issue it first");
-		goto out;
-	}
-	if (rc || (rc = keyset_for(&io, ring, kv)) || (rc = authenticate(&io, CARD_KID_SALE)) ||
-	    (rc = read_mac(&io, 2, ef2, 64)) || (rc = read_mac(&io, 5, ef5, 96)))
-		goto out;
-	/* the old PMAC covers the tariff files it names: read them too */
-	if (ef2[0] == 0x68 && (ef2[21] & 1) && (rc = read_mac(&io, 3, old3, 96)))
-		goto out;
-	if (ef2[0] == 0x68 && (ef2[21] & 2) && (rc = read_mac(&io, 4, old4, 96)))
-		goto out;
-	if ((rc = decode(&io, (const uint8_t *)"", ef2, old3, old4, ef5, NULL, before)))
-		goto out;
-	before->authenticated = 1;
 	if (before->has_purchase && !before->returned) {
 		rc = err_set(-SD_CARD_STACK, "purchase %u on card %s has not been written back by a "
 					     "meter", before->last.seq, card_serial_hex(io.serial, hex));
 		goto out;
 	}
-	if (before->has_purchase && before->ret.count != before->last.seq) {
+	/* a purchase cancelled at the desk is dead: its N is written again (11.5) */
+	cancelled = before->has_purchase && card_purchase_cancelled(before, before->last.seq);
+	if (before->has_purchase && before->ret.count != before->last.seq && !cancelled) {
 		rc = not_credited(before);
 		goto out;
 	}
-	if (before->has_purchase ? p->seq != before->last.seq + 1 : 0) {
-		rc = err_set(-SD_CARD_COUNT, "the card holds purchase %u, so the next is %u, not %u",
-			     before->last.seq, before->last.seq + 1, p->seq);
+	/* a cancelled purchase gives its number back (spec 8.9, 11.5) */
+	if (before->has_purchase && p->seq != before->last.seq + !cancelled) {
+		rc = err_set(-SD_CARD_COUNT, "the card holds purchase %u%s, so the next is %u, not %u",
+			     before->last.seq, cancelled ? " (cancelled)" : "",
+			     before->last.seq + !cancelled, p->seq);
 		goto out;
 	}
 	/* tariff files go first: inert until the purchase names them */
@@ -716,8 +743,10 @@ int card_write_purchase(struct card_reader *r, const struct card_keyring *ring,
 	if (p->flags & 2)
 		memcpy(extra + ne, ef04, 96), ne += 96;
 	q = *p;
+	/* the cumulative counts what was sold, so not a cancelled purchase */
 	if (!q.cumulative)
-		q.cumulative = (before->has_purchase ? before->last.cumulative : 0) + q.amount;
+		q.cumulative = (before->has_purchase ? before->last.cumulative -
+				(cancelled ? before->last.amount : 0) : 0) + q.amount;
 	card_purchase_body(&q, body);
 	if ((rc = rec_mac(&io, 'P', body, 46, extra, ne, body + 46)) ||
 	    (n = card_frame(0x02, body, 54, rec, 64)) < 0) {
@@ -744,6 +773,90 @@ int card_write_purchase(struct card_reader *r, const struct card_keyring *ring,
 		rc = sw_err(sw, "LOAD PURCHASE");
 	if (!rc)
 		log_info("card %s: purchase %u written", card_serial_hex(io.serial, hex), p->seq);
+out:
+	io_close(&io, before);
+	return rc;
+}
+
+/* Why purchase seq cannot be cancelled on the card read into b. */
+static int not_cancellable(const struct card_state *b, uint32_t seq)
+{
+	const struct card_return *t = &b->ret;
+
+	if (b->returned && t->result != CARD_RESULT_CANCELLED && t->count >= seq)
+		return err_set(-SD_STATE, "purchase %u is already in a meter (its write-back is on "
+					  "the card): refund what the meter holds instead", seq);
+	if (!b->has_purchase || b->last.seq != seq)
+		return err_set(-SD_STATE, "the card holds purchase %u, not %u",
+			       b->has_purchase ? b->last.seq : 0, seq);
+	return err_set(-SD_STATE, "meter %s wrote purchase %u back without crediting it (result "
+				  "%02X, meter count %u): the card cannot cancel it; read the card "
+				  "at the desk", t->meter, seq, t->result, t->count);
+}
+
+int card_cancel_purchase(struct card_reader *r, const struct card_keyring *ring, int key_version,
+			 const uint8_t *serial, uint32_t seq, card_pending_fn pending, void *ctx,
+			 struct card_state *before)
+{
+	uint8_t body[90], rec[96];
+	struct card_return t;
+	uint16_t sw = 0;
+	struct io io;
+	char hex[17];
+	int rc, n;
+
+	memset(before, 0, sizeof(*before));
+	memset(&io, 0, sizeof(io));
+	if (seq < 1)
+		return err_set(-SD_INVAL, "purchase sequence numbers start at 1");
+	if ((rc = purchase_prelude(&io, r, ring, key_version, serial, 1, before)))
+		goto out;
+	if (!before->issued || before->info.type != CARD_USER) {
+		rc = err_set(-SD_CARD_FORMAT, "this is not an issued user card");
+		goto out;
+	}
+	if (card_purchase_cancelled(before, seq)) {
+		rc = 1; /* a repeat, or a cancel that tore after its write: done */
+		goto out;
+	}
+	if (!before->has_purchase || before->last.seq != seq || before->returned) {
+		rc = not_cancellable(before, seq);
+		goto out;
+	}
+	/* what the meter had before purchase seq, as far as the desk knows:
+	 * the meter's own figures stay 0 (spec 8.11) */
+	memset(&t, 0, sizeof(t));
+	snprintf(t.meter, sizeof(t.meter), "%s", before->info.nmeters ? before->info.meters[0] : "");
+	snprintf(t.account, sizeof(t.account), "%s", before->info.account);
+	t.count = seq - 1;
+	t.unit = before->last.unit;
+	t.result = CARD_RESULT_CANCELLED;
+	t.time = (uint32_t)clock_now();
+	if ((rc = card_return_body(&t, body)) ||
+	    (rc = rec_mac(&io, 'R', body, 82, NULL, 0, body + 82)) ||
+	    (n = card_frame(0x11, body, 90, rec, 96)) < 0) {
+		rc = rc ? rc : n;
+		goto out;
+	}
+	if (pending && (rc = pending(ctx, before)))
+		goto out;
+	rc = sm_cmd(&io, 0x84, 0x54, 0x00, 0x00, rec, 96, &sw, "CANCEL PURCHASE");
+	if (rc == -SD_CARD_PULLED) {
+		rc = err_set(-SD_CARD_PULLED, "the card left the reader while purchase %u was being "
+					      "cancelled: it may or may not be cancelled; insert it "
+					      "again to settle", seq);
+		goto out;
+	}
+	if (rc)
+		goto out;
+	if (sw == 0x6985)
+		rc = err_set(-SD_STATE, "the card refused: purchase %u is not on it unreturned", seq);
+	else if (sw == 0x6A80)
+		rc = err_set(-SD_CARD_COUNT, "the card refused the cancel of purchase %u", seq);
+	else if (sw != 0x9000)
+		rc = sw_err(sw, "CANCEL PURCHASE");
+	if (!rc)
+		log_info("card %s: purchase %u cancelled", card_serial_hex(io.serial, hex), seq);
 out:
 	io_close(&io, before);
 	return rc;

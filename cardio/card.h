@@ -56,10 +56,11 @@ int card_issue(struct card_reader *r, const struct card_keyring *ring,
 	       const struct card_info *info, const struct card_order *order,
 	       struct card_state *st);
 
-/* Called by card_write_purchase() after every check passed and just before
- * the commit APDU, with what the card held: the caller records the sale as
- * pending (spec 11.3); a non-zero return stops before anything is written
- * and is returned. */
+/* Called by card_write_purchase() and card_cancel_purchase() after every
+ * check passed and just before the commit APDU, with what the card held:
+ * the caller records the sale (or the cancel) as pending (spec 11.3,
+ * 11.5); a non-zero return stops before anything is written and is
+ * returned. */
 typedef int (*card_pending_fn)(void *ctx, const struct card_state *before);
 
 /* Writes purchase p onto the card whose serial must be serial (the card
@@ -73,11 +74,37 @@ typedef int (*card_pending_fn)(void *ctx, const struct card_state *before);
  * cumulative + p->amount. Returns 0 when the card said 9000 (the
  * purchase is on the card). -SD_CARD_PULLED from the commit means "not
  * known": settle with card_read() and the sequence number. *before gets
- * what the card held (its last purchase and return record). */
+ * what the card held (its last purchase and return record). A last
+ * purchase cancelled at the desk (card_purchase_cancelled) counts as
+ * settled: p->seq is its N again (the number is reused, so the meter sees
+ * no hole), and the cumulative leaves its amount out. */
 int card_write_purchase(struct card_reader *r, const struct card_keyring *ring,
 			int key_version, const uint8_t *serial, const struct card_purchase *p,
 			const uint8_t *ef03, const uint8_t *ef04, card_pending_fn pending,
 			void *ctx, struct card_state *before);
+
+/* Cancels purchase seq on the card whose serial must be serial (NULL
+ * skips), the spec's 11.5: authenticate (key_version, 0 = ask the card),
+ * MAC-read EF01, EF02 and EF05, require EF02's N = seq and EF05 empty
+ * (-SD_STATE: "purchase N is already in a meter ... refund what the meter
+ * holds instead" when EF05 holds a meter's record with count >= seq, "the
+ * card holds purchase X, not seq" otherwise), call pending(ctx, before)
+ * just before the cancel APDU (the caller records its intent; non-zero
+ * stops and is returned), send CANCEL PURCHASE with the desk's return
+ * record (result 02, count seq - 1, EF01's account and first meter).
+ * Returns 0 when the card said 9000 (purchase seq can never be credited
+ * now), 1 when the card already showed seq cancelled (a repeat; nothing
+ * sent). -SD_CARD_PULLED from the cancel APDU means "not known": settle by
+ * card_read() and card_purchase_cancelled(). *before gets what the card
+ * held. 9 APDUs with a known key version and a purchase naming no tariff
+ * file (+1 to ask the key version, +1 per tariff file its PMAC covers). */
+int card_cancel_purchase(struct card_reader *r, const struct card_keyring *ring, int key_version,
+			 const uint8_t *serial, uint32_t seq, card_pending_fn pending, void *ctx,
+			 struct card_state *before);
+
+/* Returns 1 when st shows purchase seq cancelled at the desk (EF05 holds a
+ * result-02 record with count seq - 1 and EF02 holds seq), else 0. */
+int card_purchase_cancelled(const struct card_state *st, uint32_t seq);
 
 /* Blanks the card (ERASE after authentication with the desk key): it can
  * be issued again. *st gets what it held before. */

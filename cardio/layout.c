@@ -179,6 +179,28 @@ void card_purchase_decode(const uint8_t *b, struct card_purchase *out)
 	out->terminal = card_get32(b + 42);
 }
 
+int card_return_body(const struct card_return *t, uint8_t body[82])
+{
+	int rc;
+
+	memset(body, 0, 82);
+	if ((rc = card_bcd6(t->meter, body)) || (rc = card_bcd6(t->account, body + 6)))
+		return rc;
+	card_put32(body + 12, t->count);
+	body[16] = t->unit;
+	card_put32(body + 17, t->remaining);
+	card_put32(body + 21, t->overdraft);
+	card_put64(body + 25, t->cumulative);
+	card_put64(body + 33, t->energy);
+	for (int i = 0; i < 4; i++)
+		card_put64(body + 41 + 8 * i, t->tou[i]);
+	card_put16(body + 73, t->status);
+	body[75] = t->result;
+	card_put16(body + 76, t->illegal);
+	card_put32(body + 78, t->time);
+	return 0;
+}
+
 void card_return_decode(const uint8_t *b, struct card_return *out)
 {
 	memset(out, 0, sizeof(*out));

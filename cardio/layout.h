@@ -36,6 +36,10 @@ struct card_purchase {
 	uint32_t time, terminal;
 };
 
+/* Result byte of a return record written by the desk, not a meter: the
+ * purchase was cancelled at the desk (spec 8.11, 13). */
+#define CARD_RESULT_CANCELLED 0x02
+
 /* EF05 return record (spec 5.4). */
 struct card_return {
 	char meter[CARD_DIGITS_MAX + 1], account[CARD_DIGITS_MAX + 1];
@@ -115,6 +119,11 @@ void card_info_decode(const uint8_t *body, struct card_info *out);
 void card_purchase_body(const struct card_purchase *p, uint8_t body[46]);
 void card_purchase_decode(const uint8_t *body, struct card_purchase *out);
 
+/* EF05 body without RMAC (82 bytes) from t, the inverse of
+ * card_return_decode (the desk writes one to cancel a purchase, spec
+ * 8.11); -SD_INVAL when a meter or account number is not digits. */
+int card_return_body(const struct card_return *t, uint8_t body[82]);
+/* Decodes an EF05 body (at least 82 bytes) into out. */
 void card_return_decode(const uint8_t *body, struct card_return *out);
 void card_check_decode(const uint8_t *body, struct card_check *out);
 

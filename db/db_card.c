@@ -56,6 +56,11 @@ int db_card_get(struct db *db, const char *serial, struct card_rec *out)
 	return get_one(db, out, "c.serial = ?", "t", serial);
 }
 
+int db_card_get_id(struct db *db, int64_t id, struct card_rec *out)
+{
+	return get_one(db, out, "c.id = ?", "i", &id);
+}
+
 int db_card_user_of(struct db *db, int64_t account_id, struct card_rec *out)
 {
 	return get_one(db, out, "c.account_id = ? AND c.kind = 'user' AND c.status = 'active'", "i",
@@ -125,4 +130,10 @@ int db_card_each(struct db *db, int (*fn)(const struct card_rec *, void *), void
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int db_card_raise_seq(struct db *db, int64_t id, int64_t seq)
+{
+	return db_run(db, "UPDATE cards SET purchase_seq = max(purchase_seq, ?) WHERE id = ?", "ii",
+		      seq, id);
 }

@@ -28,6 +28,9 @@ int db_card_issue(struct db *db, struct card_rec *c);
 /* Reads the card of serial; -SD_NOT_FOUND. */
 int db_card_get(struct db *db, const char *serial, struct card_rec *out);
 
+/* Reads the card of row id; -SD_NOT_FOUND. */
+int db_card_get_id(struct db *db, int64_t id, struct card_rec *out);
+
 /* Reads the active user card of account_id; -SD_NOT_FOUND. */
 int db_card_user_of(struct db *db, int64_t account_id, struct card_rec *out);
 
@@ -40,6 +43,9 @@ int db_card_set_status(struct db *db, const char *serial, const char *status);
 
 /* Sets the purchase sequence number the card holds. */
 int db_card_set_seq(struct db *db, const char *serial, int64_t seq);
+
+/* Raises the purchase number card id holds to seq (never lowers it). */
+int db_card_raise_seq(struct db *db, int64_t id, int64_t seq);
 
 /* Calls fn for every card, by serial. */
 int db_card_each(struct db *db, int (*fn)(const struct card_rec *, void *), void *ctx);

@@ -376,5 +376,56 @@ static const char migration_4[] =
 	"BEGIN UPDATE accounts SET search = " ACCOUNT_SEARCH_TEXT("accounts")
 	"  WHERE id = OLD.account_id; END;\n";
 
-const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4 };
+static const char migration_5[] =
+	/* 5: the sale protocol (issue 5). A sale is recorded as pending, with
+	 * the purchase sequence number it will write, before the card is
+	 * written; it is settled once, to complete (its ledger rows then
+	 * exist) or void (no money taken), from what the card holds. The
+	 * unique indexes make "applied twice" impossible: one pending sale per
+	 * account, one non-void remote recharge per purchase number. A card
+	 * purchase cancelled at the desk gives its number back (card spec
+	 * 11.5), so a card number is unique among the sales not reversed:
+	 * db_sale_insert() checks that inside the sale's transaction. */
+	"CREATE TABLE sales (\n"
+	"  id           INTEGER PRIMARY KEY,\n"
+	"  status       TEXT NOT NULL DEFAULT 'pending'\n"
+	"                 CHECK (status IN ('pending', 'complete', 'void')),\n"
+	"  mode         TEXT NOT NULL CHECK (mode IN ('card', 'remote', 'billed')),\n"
+	"  account_id   INTEGER NOT NULL REFERENCES accounts(id),\n"
+	"  meter_id     INTEGER NOT NULL REFERENCES meters(id),\n"
+	"  card_id      INTEGER REFERENCES cards(id),\n"
+	"  purchase_seq INTEGER CHECK (purchase_seq IS NULL OR purchase_seq > 0),\n"
+	"  amount       INTEGER NOT NULL CHECK (amount BETWEEN 1 AND 9999999999),\n"
+	"  debt_paid    INTEGER NOT NULL DEFAULT 0 CHECK (debt_paid BETWEEN 0 AND amount),\n"
+	"  credited     INTEGER NOT NULL CHECK (credited = amount - debt_paid),\n"
+	"  energy_wh    INTEGER NOT NULL DEFAULT 0 CHECK (energy_wh >= 0),\n"
+	"  tendered     INTEGER NOT NULL DEFAULT 0 CHECK (tendered >= 0),\n"
+	"  operator_id  INTEGER NOT NULL REFERENCES operators(id),\n"
+	"  shift_id     INTEGER NOT NULL REFERENCES shifts(id),\n"
+	"  created_at   INTEGER NOT NULL,\n"
+	"  settled_at   INTEGER,\n"
+	"  ledger_id    INTEGER UNIQUE REFERENCES ledger(id),\n"
+	"  reason       TEXT NOT NULL DEFAULT '' CHECK (length(reason) <= 200),\n"
+	"  CHECK ((status = 'pending') = (settled_at IS NULL)),\n"
+	"  CHECK ((status = 'complete') = (ledger_id IS NOT NULL)),\n"
+	"  CHECK ((mode = 'card') = (card_id IS NOT NULL)),\n"
+	"  CHECK ((mode = 'billed') = (purchase_seq IS NULL))\n"
+	") STRICT;\n"
+	"CREATE UNIQUE INDEX sales_one_pending ON sales(account_id) WHERE status = 'pending';\n"
+	"CREATE INDEX sales_card_seq ON sales(account_id, purchase_seq) WHERE mode = 'card';\n"
+	"CREATE UNIQUE INDEX sales_meter_seq ON sales(meter_id, purchase_seq)\n"
+	"  WHERE mode = 'remote' AND status <> 'void';\n"
+	"CREATE INDEX sales_shift ON sales(shift_id);\n"
+	"CREATE INDEX sales_account ON sales(account_id, created_at);\n"
+	"CREATE TRIGGER sales_settle_once BEFORE UPDATE ON sales WHEN OLD.status <> 'pending'\n"
+	"BEGIN SELECT RAISE(ABORT, 'a settled sale is never changed; reverse it'); END;\n"
+	"CREATE TRIGGER sales_no_delete BEFORE DELETE ON sales\n"
+	"BEGIN SELECT RAISE(ABORT, 'sales are kept'); END;\n"
+	/* Cards reported lost are refused; a receipt whose print failed waits
+	 * (prints = 0) and is listed for reprint. */
+	"CREATE INDEX receipts_unprinted ON receipts(id) WHERE prints = 0;\n"
+	"CREATE INDEX ledger_reverses ON ledger(reverses) WHERE reverses IS NOT NULL;\n";
+
+const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
+				      migration_5 };
 const int db_migration_count = (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

@@ -3,9 +3,9 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "err.h"
+#include "text.h"
 
 struct rpt_table {
 	int ncols, nrows, cap;
@@ -78,29 +78,7 @@ int rpt_table_rows(const struct rpt_table *t)
 
 int rpt_text_width(const char *s)
 {
-	mbstate_t st;
-	size_t left = strlen(s), n;
-	wchar_t wc;
-	int w = 0, cw;
-
-	memset(&st, 0, sizeof(st));
-	while (left > 0) {
-		n = mbrtowc(&wc, s, left, &st);
-		if (n == (size_t)-1 || n == (size_t)-2) {
-			memset(&st, 0, sizeof(st));
-			w++;
-			s++;
-			left--;
-			continue;
-		}
-		if (n == 0)
-			break;
-		cw = wcwidth(wc);
-		w += cw < 0 ? 1 : cw;
-		s += n;
-		left -= n;
-	}
-	return w;
+	return text_width(s);
 }
 
 static void pad(FILE *out, int n)

@@ -313,9 +313,9 @@ int restore_preflight(struct db *db, const char *live_path)
 	int64_t pending = 0;
 	int known = 0, rc, pid;
 
-	/* Hook for issue 5: a sale recorded as pending is settled against
-	 * the card at the next start; restoring over it would lose that
-	 * record. Today's schema has no pending sales. */
+	/* A sale recorded as pending is settled against the card (the sale
+	 * protocol, docs/sales.md); a restored database would lose that
+	 * record. */
 	if (db && (rc = db_backup_pending_sales(db, &pending, &known)))
 		return rc;
 	if (pending > 0)

@@ -10,6 +10,7 @@
 #include "clock.h"
 #include "err.h"
 #include "perm.h"
+#include "sale.h"
 
 static const char *const kinds[] = {"", "user", "check", "reset", "clear", "setting"};
 
@@ -44,11 +45,15 @@ static int settle(const struct session *s, const struct card_state *st, struct c
 		  int known)
 {
 	char hex[17];
-	int rc, wrote = 0;
+	int rc, wrote = 0, sold = 0;
 
 	card_serial_hex(st->serial, hex);
 	if ((rc = db_begin(s->db)))
 		return rc;
+	/* a sale cut short is settled first: it owns the purchase number */
+	if (known && (rc = sale_settle_locked(s, st, rec, &sold)))
+		goto out;
+	wrote = sold != 0;
 	if (known && st->has_purchase && st->last.seq > rec->purchase_seq) {
 		if ((rc = db_card_set_seq(s->db, hex, st->last.seq)) ||
 		    (rc = audit_log(s, "card.settle", hex, "purchase_seq %lld -> %u amount=%u unit=%u",
@@ -318,7 +323,8 @@ int card_desk_recycle(const struct session *s, struct card_reader *r,
 	if ((rc = card_read(r, NULL, 0, &look)))
 		return rc;
 	if (!force && look.issued && look.info.type == CARD_USER && look.has_purchase &&
-	    (!look.returned || look.ret.count < look.last.seq))
+	    (!look.returned || look.ret.count < look.last.seq) &&
+	    !card_purchase_cancelled(&look, look.last.seq))
 		return err_set(-SD_CARD_STACK, "purchase %u on this card has not been credited by a "
 					       "meter: recycling would lose it (use --force only if "
 					       "the meter is gone)", look.last.seq);
@@ -391,6 +397,14 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 	}
 	if ((rc = hex_serial(rec.serial, serial)))
 		goto out;
+	{
+		struct sale_rec pend;
+		if (!db_sale_pending_of(s->db, acc->id, &pend)) {
+			rc = err_set(-SD_SALE_PENDING, "sale %lld owns the card's next purchase number: "
+					 "settle it first", (long long)pend.id);
+			goto out;
+		}
+	}
 	memset(&p, 0, sizeof(p));
 	p.seq = (uint32_t)rec.purchase_seq + 1;
 	p.unit = 1;
@@ -408,6 +422,14 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 	*seq = p.seq;
 	rc = card_write_purchase(r, ring, rec.key_version, serial, &p, NULL, NULL, load_pending,
 				 &l, before);
+	if (rc == -SD_CARD_COUNT && before->has_purchase && before->last.seq + 1 == p.seq &&
+	    card_purchase_cancelled(before, before->last.seq)) {
+		/* the last purchase was cancelled: its number is written again */
+		p.seq = before->last.seq;
+		l.seq = *seq = p.seq;
+		rc = card_write_purchase(r, ring, rec.key_version, serial, &p, NULL, NULL,
+					 load_pending, &l, before);
+	}
 	if (rc && before->authenticated && before->has_purchase &&
 	    before->last.seq == rec.purchase_seq + 1) {
 		/* written before a tear: settle, never write it twice */
@@ -428,6 +450,73 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 		db_rollback(s->db);
 		rc = err_set(rc, "purchase %u is on the card but the database did not record it: "
 				 "read the card with --verify to settle it", p.seq);
+	}
+out:
+	free(acc);
+	return rc;
+}
+
+/* The pending mark before the cancel APDU: the intent is in the audit
+ * trail before the card can change. */
+static int cancel_pending(void *ctx, const struct card_state *before)
+{
+	struct load_ctx *l = ctx;
+	int rc;
+
+	(void)before;
+	if ((rc = db_begin(l->s->db)))
+		return rc;
+	if ((rc = audit_log(l->s, "card.cancel.pending", l->serial, "seq=%u", l->seq)) ||
+	    (rc = db_commit(l->s->db)))
+		db_rollback(l->s->db);
+	return rc;
+}
+
+int card_desk_cancel(const struct session *s, struct card_reader *r,
+		     const struct card_keyring *ring, const char *account_no, int64_t seq,
+		     struct card_state *before, int *already)
+{
+	struct account_rec *acc = NULL;
+	struct card_rec rec;
+	struct load_ctx l;
+	uint8_t serial[8];
+	int rc;
+
+	*already = 0;
+	memset(before, 0, sizeof(*before));
+	if ((rc = perm_check(s, PERM_CARD_RECYCLE)))
+		return rc;
+	if (seq < 1 || seq > UINT32_MAX)
+		return err_set(-SD_INVAL, "purchase sequence numbers run from 1");
+	acc = calloc(1, sizeof(*acc));
+	if (!acc)
+		return err_set(-SD_NOMEM, "account");
+	if ((rc = account_get(s, account_no, acc)))
+		goto out;
+	if ((rc = db_card_user_of(s->db, acc->id, &rec))) {
+		if (rc == -SD_NOT_FOUND)
+			rc = err_set(rc, "account %s has no card", acc->account_no);
+		goto out;
+	}
+	if ((rc = hex_serial(rec.serial, serial)))
+		goto out;
+	memset(&l, 0, sizeof(l));
+	l.s = s;
+	l.serial = rec.serial;
+	l.seq = (uint32_t)seq;
+	rc = card_cancel_purchase(r, ring, rec.key_version, serial, (uint32_t)seq, cancel_pending,
+				  &l, before);
+	if (rc < 0)
+		goto out;
+	*already = rc == 1;
+	if ((rc = db_begin(s->db)))
+		goto out;
+	if ((rc = audit_log(s, "card.cancel", rec.serial, "account=%s seq=%lld%s", acc->account_no,
+			    (long long)seq, *already ? " (found cancelled on the card)" : "")) ||
+	    (rc = db_commit(s->db))) {
+		db_rollback(s->db);
+		rc = err_set(rc, "purchase %lld is cancelled on the card but the audit trail did not "
+				 "record it: run the same command again", (long long)seq);
 	}
 out:
 	free(acc);

@@ -58,6 +58,16 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 		   const struct card_keyring *ring, const char *account_no, int64_t amount,
 		   struct card_state *before, int64_t *seq, int *settled);
 
+/* Cancels purchase seq on the account's card while no meter has credited
+ * it (a test aid and recovery: no money moves; audited as card.cancel,
+ * the cards table is unchanged). *already is set when the card already
+ * showed it cancelled (a repeat after a tear). *before gets what the card
+ * held. Needs PERM_CARD_RECYCLE. Refunds and reversals of sales call
+ * card_cancel_purchase themselves. */
+int card_desk_cancel(const struct session *s, struct card_reader *r,
+		     const struct card_keyring *ring, const char *account_no, int64_t seq,
+		     struct card_state *before, int *already);
+
 /* Lists the cards the database knows. Needs PERM_ACCOUNT_VIEW. */
 int card_desk_list(const struct session *s, int (*fn)(const struct card_rec *, void *),
 		   void *ctx);

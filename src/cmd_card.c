@@ -30,7 +30,7 @@ static int parse_uint(const char *text, unsigned long max, unsigned long *out)
 }
 
 /* Opens the configured reader and waits --wait seconds for a card. */
-static int open_reader(struct cli *c, struct card_reader **r)
+int cmd_open_reader(struct cli *c, struct card_reader **r)
 {
 	unsigned long wait = 0;
 	const char *w = cli_get(c, "wait");
@@ -45,7 +45,7 @@ static int open_reader(struct cli *c, struct card_reader **r)
 	return rc;
 }
 
-static int unlock(struct cli *c, struct card_keyring **ring)
+int cmd_unlock_keys(struct cli *c, struct card_keyring **ring)
 {
 	char pass[256];
 	int rc = cmd_keys_passphrase(c, 0, pass, sizeof(pass));
@@ -117,7 +117,10 @@ static void print_state(struct cli *c, const struct card_state *st, const struct
 	} else if (st->info.type == CARD_USER) {
 		printf("last purchase: none\n");
 	}
-	if (st->returned) {
+	if (st->has_purchase && card_purchase_cancelled(st, st->last.seq)) {
+		printf("written back: no; purchase %u cancelled at the desk at %s (no meter will "
+		       "credit it)\n", st->last.seq, cli_time(c, st->ret.time, when, sizeof(when)));
+	} else if (st->returned) {
 		printf("written back: yes, by meter %s at %s\n", st->ret.meter,
 		       cli_time(c, st->ret.time, when, sizeof(when)));
 		printf("  meter count: %u, result %02X\n", st->ret.count, st->ret.result);
@@ -182,7 +185,7 @@ static int run_card_read(struct cli *c)
 	int rc, known = 0;
 
 	if ((rc = cli_login(c)) ||
-	    (cli_get(c, "verify") && (rc = unlock(c, &ring))) || (rc = open_reader(c, &r)) ||
+	    (cli_get(c, "verify") && (rc = cmd_unlock_keys(c, &ring))) || (rc = cmd_open_reader(c, &r)) ||
 	    (rc = card_desk_read(&c->s, r, ring, &st, &rec, &known)))
 		goto out;
 	print_state(c, &st, &rec, known);
@@ -202,7 +205,7 @@ static int run_card_issue(struct cli *c)
 		  : cli_get(c, "purchase-card") ? CARD_PURCHASE : CARD_OPENING;
 	char hex[17];
 
-	if ((rc = cli_login(c)) || (rc = unlock(c, &ring)) || (rc = open_reader(c, &r)) ||
+	if ((rc = cli_login(c)) || (rc = cmd_unlock_keys(c, &ring)) || (rc = cmd_open_reader(c, &r)) ||
 	    (rc = card_desk_issue_user(&c->s, r, ring, c->argv[0], sub, &st, &resumed)))
 		goto out;
 	printf("%s card %s for account %s (%s card, key version %02X); apdus: %lu, bytes: %lu\n",
@@ -293,7 +296,7 @@ static int run_card_issue_tech(struct cli *c)
 			return cli_usage_error(c, "a setting card sets --alarms, --credit-limit or "
 						  "--power-limit");
 	}
-	if ((rc = cli_login(c)) || (rc = unlock(c, &ring)) || (rc = open_reader(c, &r)) ||
+	if ((rc = cli_login(c)) || (rc = cmd_unlock_keys(c, &ring)) || (rc = cmd_open_reader(c, &r)) ||
 	    (rc = card_desk_issue_tech(&c->s, r, ring, type, &o, &st, &resumed)))
 		goto out;
 	printf("%s %s card %s (key version %02X); apdus: %lu, bytes: %lu\n",
@@ -314,7 +317,7 @@ static int run_card_check(struct cli *c)
 	int rc;
 
 	memset(&rec, 0, sizeof(rec));
-	if ((rc = cli_login(c)) || (rc = unlock(c, &ring)) || (rc = open_reader(c, &r)) ||
+	if ((rc = cli_login(c)) || (rc = cmd_unlock_keys(c, &ring)) || (rc = cmd_open_reader(c, &r)) ||
 	    (rc = card_desk_read_check(&c->s, r, ring, &st)))
 		goto out;
 	print_state(c, &st, &rec, 0);
@@ -337,7 +340,7 @@ static int run_card_recycle(struct cli *c)
 	char hex[17];
 	int rc;
 
-	if ((rc = cli_login(c)) || (rc = unlock(c, &ring)) || (rc = open_reader(c, &r)) ||
+	if ((rc = cli_login(c)) || (rc = cmd_unlock_keys(c, &ring)) || (rc = cmd_open_reader(c, &r)) ||
 	    (rc = card_desk_recycle(&c->s, r, ring, cli_get(c, "force") != NULL, &st)))
 		goto out;
 	printf("Recycled card %s: it is blank and can be issued again; apdus: %lu, bytes: %lu\n",
@@ -360,7 +363,7 @@ static int run_card_load(struct cli *c)
 
 	if (!a || money_parse(a, 0, &fen))
 		return cli_usage_error(c, "give --amount YUAN");
-	if ((rc = cli_login(c)) || (rc = unlock(c, &ring)) || (rc = open_reader(c, &r)) ||
+	if ((rc = cli_login(c)) || (rc = cmd_unlock_keys(c, &ring)) || (rc = cmd_open_reader(c, &r)) ||
 	    (rc = card_desk_load(&c->s, r, ring, c->argv[0], fen, &before, &seq, &settled)))
 		goto out;
 	if (settled)
@@ -370,6 +373,31 @@ static int run_card_load(struct cli *c)
 		printf("Wrote purchase %lld of %s yuan to the card of account %s; apdus: %lu, "
 		       "bytes: %lu\n", (long long)seq, money_format(fen, buf, sizeof(buf)),
 		       c->argv[0], before.apdus, before.bytes);
+out:
+	card_keys_free(ring);
+	reader_free(r);
+	return rc ? cli_fail(rc) : 0;
+}
+
+static int run_card_cancel(struct cli *c)
+{
+	struct card_keyring *ring = NULL;
+	struct card_reader *r = NULL;
+	struct card_state before;
+	unsigned long seq;
+	int rc, already = 0;
+
+	if (!cli_get(c, "seq") || parse_uint(cli_get(c, "seq"), 0xFFFFFFFFul, &seq) || !seq)
+		return cli_usage_error(c, "give --seq N, the purchase to cancel");
+	if ((rc = cli_login(c)) || (rc = cmd_unlock_keys(c, &ring)) || (rc = cmd_open_reader(c, &r)) ||
+	    (rc = card_desk_cancel(&c->s, r, ring, c->argv[0], (int64_t)seq, &before, &already)))
+		goto out;
+	if (already)
+		printf("Purchase %lu was already cancelled on the card (before it was pulled out); "
+		       "nothing new was written.\n", seq);
+	else
+		printf("Cancelled purchase %lu on the card of account %s: no meter will credit it; "
+		       "apdus: %lu, bytes: %lu\n", seq, c->argv[0], before.apdus, before.bytes);
 out:
 	card_keys_free(ring);
 	reader_free(r);
@@ -415,8 +443,6 @@ static int run_card_list(struct cli *c)
 	return cli_table_done(c, l.t, rc);
 }
 
-#define PASS_OPT { "passphrase-fd", "N", 0, "read the key-file passphrase from descriptor N" }
-#define WAIT_OPT { "wait", "SECONDS", 0, "wait that long for a card to be inserted" }
 
 static const struct cli_opt wait_opts[] = {
 	{ "removed", NULL, 0, "wait for the card to be taken out instead" },
@@ -450,6 +476,10 @@ static const struct cli_opt recycle_opts[] = {
 };
 static const struct cli_opt load_opts[] = {
 	{ "amount", "YUAN", 0, "the amount of the purchase record" },
+	PASS_OPT, WAIT_OPT, { NULL, NULL, 0, NULL },
+};
+static const struct cli_opt cancel_opts[] = {
+	{ "seq", "N", 0, "the purchase to cancel: the card's last, not yet in a meter" },
 	PASS_OPT, WAIT_OPT, { NULL, NULL, 0, NULL },
 };
 
@@ -486,6 +516,11 @@ const struct cli_cmd cmd_card_load = {
 	"card load", "ACCOUNT --amount YUAN",
 	"write a purchase record without a sale: recovery and tests (administrator only)",
 	CLI_LOGIN, load_opts, 1, 1, run_card_load,
+};
+const struct cli_cmd cmd_card_cancel = {
+	"card cancel", "ACCOUNT --seq N",
+	"cancel a purchase record no meter has credited: recovery and tests (administrator only)",
+	CLI_LOGIN, cancel_opts, 1, 1, run_card_cancel,
 };
 const struct cli_cmd cmd_card_list = {
 	"card list", "", "list the cards the desk has issued",

@@ -78,6 +78,9 @@ static int handle(void *user, const char *section, const char *name,
 		     snprintf(c->printer_format, sizeof(c->printer_format), "%s", value) > 0;
 	else if (KEY("printer", "width"))
 		ok = set_int(&c->printer_width, value, 24, 80);
+	else if (KEY("printer", "drawer"))
+		ok = set_int(&c->printer_drawer, !strcmp(value, "yes") ? "1" : !strcmp(value, "no") ? "0"
+								 : value, 0, 1);
 	else if (KEY("keys", "file"))
 		ok = value[0] ? set_path(p, c->keys_file, value) : 0;
 	else if (KEY("reader", "name"))

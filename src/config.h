@@ -20,6 +20,7 @@ struct config {
 	char printer[PATH_MAX];     /* device, "file:PATH" or "cups:QUEUE"; "" none */
 	char printer_format[16];    /* "escpos" or "text" */
 	int printer_width;          /* characters per line: 32 or 48 */
+	int printer_drawer;         /* kick the cash drawer after a receipt */
 	char reader[128];           /* PC/SC reader name; "" = the only one */
 	char keys_file[PATH_MAX];   /* [keys] file: the encrypted card key file;
 				     * default beside the database */

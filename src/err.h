@@ -57,7 +57,13 @@
 	X(CARD_CANCELLED,  "waiting for a card was cancelled") \
 	X(TIMEOUT,         "timed out") \
 	X(KEYS_NONE,       "no card key file; an administrator runs `saledesk keys init`") \
-	X(KEYS_BAD,        "wrong key-file passphrase, or the key file was altered")
+	X(KEYS_BAD,        "wrong key-file passphrase, or the key file was altered") \
+	X(PRINTER_OFF,     "the printer is off or unplugged: the sale is complete; reprint the receipt when it is back") \
+	X(PRINTER_PAPER,   "the printer is out of paper: the sale is complete; load paper and reprint the receipt") \
+	X(NO_SHIFT,        "no shift is open: open a shift with your cash float first") \
+	X(LIMIT,           "over the configured limit") \
+	X(SALE_PENDING,    "a sale is still pending: read the account's card to settle it") \
+	X(CARD_LOST,       "this card was reported lost and is refused: keep it and call an administrator")
 
 enum err {
 #define SD_STATUS_ENUM(name, msg) SD_##name,

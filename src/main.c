@@ -18,13 +18,18 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_config_show,
 	&cmd_keys_init, &cmd_keys_rotate, &cmd_keys_status,
 	&cmd_card_readers, &cmd_card_wait, &cmd_card_read, &cmd_card_issue, &cmd_card_issue_tech,
-	&cmd_card_check, &cmd_card_recycle, &cmd_card_load, &cmd_card_list,
+	&cmd_card_check, &cmd_card_recycle, &cmd_card_load, &cmd_card_cancel, &cmd_card_list,
 	&cmd_ui,
 	&cmd_poll, &cmd_bus_add, &cmd_bus_list, &cmd_bus_remove,
 	&cmd_meter_wire, &cmd_meter_unwire, &cmd_meter_status, &cmd_meter_relay,
 	&cmd_meter_recharge, &cmd_meter_set, &cmd_meter_commands,
 	&cmd_alarm_list, &cmd_alarm_ack,
 	&cmd_backup, &cmd_backup_verify, &cmd_backup_list, &cmd_restore,
+	&cmd_sale, &cmd_sale_quote, &cmd_sale_settle, &cmd_sale_pending, &cmd_sale_list,
+	&cmd_sale_reverse, &cmd_refund,
+	&cmd_receipt_show, &cmd_receipt_reprint, &cmd_receipt_invoiced, &cmd_receipt_unprinted,
+	&cmd_shift_open, &cmd_shift_close, &cmd_shift_show, &cmd_shift_list,
+	&cmd_setting_list, &cmd_setting_set,
 	NULL
 };
 

@@ -56,6 +56,12 @@ char *price_format(int64_t units, char *buf, size_t len);
  * Returns buf. */
 char *energy_format(int64_t wh, char *buf, size_t len);
 
+/* Writes fen in the capital numerals of cheques and receipts (人民币大写:
+ * "壹仟零伍元整", "壹元零伍分", negative with "负") into buf and returns buf;
+ * 192 bytes hold any int64_t, 80 any amount up to MONEY_MAX_FEN. If the
+ * text does not fit, buf is set to "". */
+char *money_capital(int64_t fen, char *buf, size_t len);
+
 /* Enough room for any formatted amount, price or energy. */
 #define MONEY_BUFSZ 32
 

@@ -17,6 +17,8 @@
 	X(ACCOUNT_CHANGE,  A | C,     "change accounts") \
 	X(SALE,            C,         "sell electricity") \
 	X(REFUND,          A | C,     "refund and reverse sales") \
+	X(SHIFT_VIEW,      A,         "view every operator's shifts") \
+	X(APPROVE,         A,         "approve large refunds, others' reversals and special operations") \
 	X(TECH_CARD,       T,         "issue technician cards") \
 	X(CARD_RECYCLE,    A,         "recycle cards") \
 	X(METER_CONTROL,   A | T,     "control meters") \

@@ -7,6 +7,12 @@
 /* Counts the characters (not bytes) of UTF-8 text. */
 int utf8_chars(const char *s);
 
+/* Returns the display columns of UTF-8 text: CJK and other East Asian
+ * wide characters count two, combining marks and controls none, invalid
+ * bytes one each. Decided by code point ranges, not by the locale, so
+ * receipts and reports line up the same whatever setlocale() said. */
+int text_width(const char *s);
+
 /* Checks that s is 1 to max characters of ASCII letters, digits and the
  * characters in extra; otherwise returns -SD_INVAL with a detail naming
  * what (e.g. "a login") and the rule. */

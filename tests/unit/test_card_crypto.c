@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "card.h"
 #include "crypto.h"
 #include "err.h"
 #include "layout.h"
@@ -172,6 +173,62 @@ static void test_bcd_round_trip(void **state)
 	assert_int_equal(card_bcd6("12a", b), -SD_INVAL);
 }
 
+static void test_return_record_round_trip(void **state)
+{
+	struct card_return t = {.meter = "202400000001", .account = "42", .count = 7, .unit = 1,
+				.remaining = 1234, .overdraft = 56, .cumulative = 1ull << 40,
+				.energy = 987654321, .tou = {1, 2, 3, 4}, .status = 0x0811,
+				.result = CARD_RESULT_CANCELLED, .illegal = 3, .time = 1767225600};
+	struct card_return back;
+	uint8_t body[82];
+
+	(void)state;
+	assert_int_equal(card_return_body(&t, body), 0);
+	assert_hex(body, "202400000001000000000042");
+	assert_int_equal(body[75], 0x02);
+	card_return_decode(body, &back);
+	assert_string_equal(back.meter, t.meter);
+	assert_string_equal(back.account, t.account);
+	assert_int_equal(back.count, t.count);
+	assert_int_equal(back.unit, t.unit);
+	assert_int_equal(back.remaining, t.remaining);
+	assert_int_equal(back.overdraft, t.overdraft);
+	assert_int_equal(back.cumulative, t.cumulative);
+	assert_int_equal(back.energy, t.energy);
+	for (int i = 0; i < 4; i++)
+		assert_int_equal(back.tou[i], t.tou[i]);
+	assert_int_equal(back.status, t.status);
+	assert_int_equal(back.result, t.result);
+	assert_int_equal(back.illegal, t.illegal);
+	assert_int_equal(back.time, t.time);
+	snprintf(t.account, sizeof(t.account), "12x");
+	assert_int_equal(card_return_body(&t, body), -SD_INVAL);
+}
+
+static void test_purchase_cancelled_needs_desk_record_one_below(void **state)
+{
+	struct card_state st;
+
+	(void)state;
+	memset(&st, 0, sizeof(st));
+	st.has_purchase = 1;
+	st.last.seq = 5;
+	assert_false(card_purchase_cancelled(&st, 5)); /* EF05 empty: not cancelled */
+	st.returned = 1;
+	st.ret.result = CARD_RESULT_CANCELLED;
+	st.ret.count = 4;
+	assert_true(card_purchase_cancelled(&st, 5));
+	assert_false(card_purchase_cancelled(&st, 4)); /* the card holds 5, not 4 */
+	st.ret.result = 0x35;                          /* a meter's record, not the desk's */
+	assert_false(card_purchase_cancelled(&st, 5));
+	st.ret.result = CARD_RESULT_CANCELLED;
+	st.ret.count = 5;                              /* a count that says credited */
+	assert_false(card_purchase_cancelled(&st, 5));
+	st.last.seq = 0;
+	st.ret.count = 0;
+	assert_false(card_purchase_cancelled(&st, 0));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -181,6 +238,8 @@ int main(void)
 		cmocka_unit_test(test_transport_and_personalise),
 		cmocka_unit_test(test_purchase_and_return_records),
 		cmocka_unit_test(test_bcd_round_trip),
+		cmocka_unit_test(test_return_record_round_trip),
+		cmocka_unit_test(test_purchase_cancelled_needs_desk_record_one_below),
 	};
 	return cmocka_run_group_tests_name("card_crypto", tests, NULL, NULL);
 }

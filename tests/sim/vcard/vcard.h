@@ -200,6 +200,7 @@ enum vcard_meter_result {
 	VCARD_METER_E_FORMAT = 0x36,    /* Err-34: format / not a user card */
 	VCARD_METER_E_HOARD = 0x37,     /* Err-36: over the hoarding limit */
 	VCARD_METER_E_PULLED = 0x38,    /* Err-35: card pulled early */
+	VCARD_METER_CANCELLED = 0x02,   /* N cancelled at the desk: no credit, no write-back */
 };
 
 /* Applies a user card image to a meter as docs/card-spec.md section 9

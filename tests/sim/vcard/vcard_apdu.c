@@ -453,6 +453,18 @@ static uint32_t purchase_seq(const uint8_t *ef, size_t size)
 	return vcard_get32(body);
 }
 
+/* EF05 holds the desk's cancel record of purchase n (result 02, count
+ * n - 1). */
+static int cancelled(const struct vcard_image *img, uint32_t n)
+{
+	const uint8_t *body;
+	uint8_t cmd;
+
+	return vcard_unframe(img->ef[VCARD_EF_RETURN], vcard_ef_size[VCARD_EF_RETURN], &cmd,
+			     &body) == 90 && cmd == 0x11 && body[75] == 0x02 &&
+	       vcard_get32(body + 12) == n - 1;
+}
+
 static void do_load(struct vcard_image *img, struct vcard_session *s,
 		    const struct cmd *c, struct vcard_rapdu *r)
 {
@@ -475,7 +487,9 @@ static void do_load(struct vcard_image *img, struct vcard_session *s,
 		return sw(r, 0x6A80);
 	seq = vcard_get32(body);
 	old = purchase_seq(img->ef[VCARD_EF_PURCHASE], vcard_ef_size[VCARD_EF_PURCHASE]);
-	if (seq == 0 || (old && seq != old + 1))
+	/* N + 1 follows N; a purchase cancelled at the desk gives its N back
+	 * (spec 8.9), so the meter's count never has a hole */
+	if (seq == 0 || (old && seq != old + 1 && !(seq == old && cancelled(img, old))))
 		return sw(r, 0x6A80);
 	/* no stacking: the meter must have written back the last purchase */
 	if (old && img->ef[VCARD_EF_RETURN][0] != 0x68)
@@ -484,6 +498,43 @@ static void do_load(struct vcard_image *img, struct vcard_session *s,
 	memset(img->ef[VCARD_EF_PURCHASE], 0, vcard_ef_size[VCARD_EF_PURCHASE]);
 	memcpy(img->ef[VCARD_EF_PURCHASE], c->data, n);
 	memset(img->ef[VCARD_EF_RETURN], 0, vcard_ef_size[VCARD_EF_RETURN]);
+	r->dirty = 1;
+	sw(r, 0x9000);
+}
+
+/* CANCEL PURCHASE (spec 8.11): the desk's return record for a purchase no
+ * meter has credited, so that no meter ever will. Only the desk key, only
+ * a result-02 record one count below EF02's N, only while EF05 is empty:
+ * the desk cannot overwrite or fake a meter's write-back with it. */
+static void do_cancel(struct vcard_image *img, struct vcard_session *s,
+		      const struct cmd *c, struct vcard_rapdu *r)
+{
+	size_t n = 0;
+	uint32_t old;
+	const uint8_t *body;
+	uint8_t cmd;
+	uint16_t w;
+
+	if (c->p1 || c->p2)
+		return sw(r, 0x6A86);
+	if (s->df_selected != 1 || s->auth_kid != VCARD_KID_SALE)
+		return sw(r, 0x6982);
+	w = sm_check(s, c, &n);
+	if (w != 0x9000)
+		return sw(r, w);
+	if (n != vcard_ef_size[VCARD_EF_RETURN])
+		return sw(r, 0x6700);
+	if (vcard_unframe(c->data, n, &cmd, &body) != 90 || cmd != 0x11 || body[75] != 0x02)
+		return sw(r, 0x6A80);
+	old = purchase_seq(img->ef[VCARD_EF_PURCHASE], vcard_ef_size[VCARD_EF_PURCHASE]);
+	/* only a purchase that no meter has written back can be cancelled */
+	if (!old || img->ef[VCARD_EF_RETURN][0] == 0x68)
+		return sw(r, 0x6985);
+	if (vcard_get32(body + 12) != old - 1)
+		return sw(r, 0x6A80);
+	/* the commit point of the cancel: one EEPROM write */
+	memset(img->ef[VCARD_EF_RETURN], 0, vcard_ef_size[VCARD_EF_RETURN]);
+	memcpy(img->ef[VCARD_EF_RETURN], c->data, n);
 	r->dirty = 1;
 	sw(r, 0x9000);
 }
@@ -535,6 +586,8 @@ void vcard_apdu_process(struct vcard_image *img, struct vcard_session *s,
 			return do_personalise(img, s, &c, r);
 		case 0x52:
 			return do_load(img, s, &c, r);
+		case 0x54:
+			return do_cancel(img, s, &c, r);
 		case 0x0E:
 			return do_erase(img, s, &c, r);
 		default:
@@ -558,6 +611,7 @@ void vcard_apdu_process(struct vcard_image *img, struct vcard_session *s,
 		return do_get_response(s, &c, r, pending);
 	case 0xE0:
 	case 0x52:
+	case 0x54:
 	case 0x0E:
 		return sw(r, 0x6E00); /* proprietary commands need CLA 84 */
 	default:

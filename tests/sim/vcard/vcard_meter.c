@@ -16,6 +16,7 @@ const char *vcard_meter_result_str(int res)
 	case VCARD_METER_E_NUMBER: return "Err-33 meter, account or card number mismatch";
 	case VCARD_METER_E_COUNT: return "Err-34 count error (purchase count, card uses or version)";
 	case VCARD_METER_E_RETURN: return "Err-34 return file not empty";
+	case VCARD_METER_CANCELLED: return "purchase cancelled at the desk: nothing credited";
 	case VCARD_METER_E_FORMAT: return "Err-34 card format, type or not opened";
 	case VCARD_METER_E_HOARD: return "Err-36 over the hoarding limit";
 	case VCARD_METER_E_PULLED: return "Err-35 card pulled out early";
@@ -57,6 +58,16 @@ int vcard_meter_write_back(struct vcard_desk *d, struct vcard_meter *m, int resu
 out:
 	memset(krec, 0, sizeof krec);
 	return rc;
+}
+
+/* EF05 holds the desk's cancel record (result 02) for purchase count + 1. */
+static int desk_cancelled(const uint8_t ef5[96], uint32_t count)
+{
+	const uint8_t *body;
+	uint8_t cmd;
+
+	return vcard_unframe(ef5, 96, &cmd, &body) == 90 && cmd == 0x11 && body[75] == 0x02 &&
+	       vcard_get32(body + 12) == count;
 }
 
 static int meter_listed(const uint8_t *info, const uint8_t meter_no[6])
@@ -142,6 +153,10 @@ int vcard_meter_insert(struct vcard_image *img, struct vcard_meter *m,
 	if (pur && m->opened && m->unit && pur[4] != m->unit)
 		return VCARD_METER_E_FORMAT;
 
+	/* a purchase cancelled at the desk: nothing to credit, and the
+	 * desk's record stays, so the card still says why (spec 12.2) */
+	if (pur && n_card == m->count + 1 && desk_cancelled(ef5, m->count))
+		return VCARD_METER_CANCELLED;
 	/* the purchase-count rules, docs/card-spec.md 9.3 */
 	if (n_card <= m->count) {
 		res = VCARD_METER_NO_CREDIT;
