@@ -132,7 +132,7 @@ SIM_REL  := $(foreach s,$(SIMS),tests/sim/$(s)/$(s))
 SIM_SAN  := $(foreach s,$(SIMS),build/san/tests/sim/$(s)/$(s))
 
 .PHONY: all check check-run demo demo-run bench bench-run deps install \
-        uninstall clean fuzz pot
+        uninstall clean fuzz pot crash crash-run
 
 all: saledesk $(SIM_REL)
 
@@ -163,6 +163,17 @@ bench:
 
 bench-run: all $(BENCH_REL)
 	$(Q)bash tests/bench/run.sh
+
+# The sale protocol's crash test at full size: SIGKILL at every step, then
+# at random instants over CRASH_SALES sales (make check runs 30).
+CRASH_SALES ?= 1000
+crash:
+	$(Q)$(MAKE) --no-print-directory deps
+	$(Q)$(MAKE) --no-print-directory crash-run
+
+crash-run: all
+	$(Q)SALEDESK_BIN=$(CURDIR)/build/rel/saledesk VCARD_BIN=$(CURDIR)/tests/sim/vcard/vcard \
+	    SALE_CRASH_N=$(CRASH_SALES) bash tests/cli/test_sale_crash.sh
 
 deps:
 	$(Q)missing=; for p in $(DEB_PACKAGES); do \

@@ -1,6 +1,7 @@
 /* card: the desk's card operations, one PC/SC transaction each. */
 #include "card.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -27,6 +28,18 @@ char *card_serial_hex(const uint8_t serial[8], char out[17])
 	for (int i = 0; i < 8; i++)
 		snprintf(out + 2 * i, 3, "%02X", serial[i]);
 	return out;
+}
+
+int card_serial_parse(const char *hex, uint8_t out[8])
+{
+	for (int i = 0; i < 8; i++) {
+		unsigned v;
+		if (!isxdigit((unsigned char)hex[2 * i]) || !isxdigit((unsigned char)hex[2 * i + 1]) ||
+		    sscanf(hex + 2 * i, "%2X", &v) != 1)
+			return err_set(-SD_INVAL, "bad card serial %.16s", hex);
+		out[i] = (uint8_t)v;
+	}
+	return hex[16] ? err_set(-SD_INVAL, "bad card serial %.20s", hex) : 0;
 }
 
 /* Turns an unexpected status word into the class a cashier understands. */

@@ -36,6 +36,10 @@ struct card_state {
 /* Formats serial as 16 hex digits into out (17 bytes); returns out. */
 char *card_serial_hex(const uint8_t serial[8], char out[17]);
 
+/* Parses 16 hex digits (as the cards table keeps a serial) into out;
+ * -SD_INVAL with a detail if hex is not that. */
+int card_serial_parse(const char *hex, uint8_t out[8]);
+
 /* Reads the card. Without ring: plain reads only (4 APDUs, display).
  * With ring: three-pass authentication and MAC reads, record MACs
  * checked (for decisions that move money); key_version 0 learns the

@@ -261,7 +261,8 @@ static int open_in_tx(const struct session *s, struct account_form *f)
 
 	a->opened_at = clock_now();
 	a->customer.created_at = a->opened_at;
-	snprintf(a->status, sizeof(a->status), "open");
+	/* pre-registration (one-key opening later) is the only other start */
+	snprintf(a->status, sizeof(a->status), "%s", strcmp(a->status, "pre") ? "open" : "pre");
 	if ((rc = check_form(s->db, f)))
 		return rc;
 	if (!a->account_no[0] && (rc = db_account_next_no(s->db, a->account_no)))
@@ -274,8 +275,15 @@ static int open_in_tx(const struct session *s, struct account_form *f)
 		strcat(meters, i ? "," : "");
 		strcat(meters, a->meters[i].meter_no);
 	}
-	return audit_log(s, "account.open", a->account_no, "customer=%s meters=%s",
-			 a->customer.name, meters);
+	return audit_log(s, "account.open", a->account_no, "customer=%s meters=%s%s",
+			 a->customer.name, meters, strcmp(a->status, "pre") ? "" : " status=pre");
+}
+
+int account_open_locked(const struct session *s, struct account_form *f)
+{
+	int rc = perm_check(s, PERM_ACCOUNT_OPEN);
+
+	return rc ? rc : open_in_tx(s, f);
 }
 
 int account_open(const struct session *s, struct account_form *f,
@@ -321,6 +329,13 @@ int account_import(const struct session *s, FILE *in,
 		   void (*bad_row)(int line, const char *why, void *ctx), void *ctx,
 		   int *imported)
 {
+	return account_import_as(s, in, 0, bad_row, ctx, imported);
+}
+
+int account_import_as(const struct session *s, FILE *in, int pre,
+		      void (*bad_row)(int line, const char *why, void *ctx), void *ctx,
+		      int *imported)
+{
 	const char *const *names = account_form_fields();
 	struct csv_reader *r = NULL;
 	struct account_form *f = NULL;
@@ -347,6 +362,8 @@ int account_import(const struct session *s, FILE *in,
 		if (n == 1 && !fields[0][0])
 			continue; /* a blank line */
 		account_form_init(f);
+		if (pre)
+			snprintf(f->acc.status, sizeof(f->acc.status), "pre");
 		rc = 0;
 		if (n != ncols) {
 			rc = err_set(-SD_INVAL, "%d fields, the header has %d", n, ncols);
@@ -375,7 +392,8 @@ int account_import(const struct session *s, FILE *in,
 		rc = err_set(-SD_INVAL, "%d bad row%s; nothing was imported", bad, bad > 1 ? "s" : "");
 		goto out;
 	}
-	rc = audit_log(s, "account.import", "accounts", "%d accounts from CSV", *imported);
+	rc = audit_log(s, "account.import", "accounts", "%d accounts from CSV%s", *imported,
+		       pre ? ", pre-registered" : "");
 	if (!rc)
 		rc = db_commit(s->db);
 	if (rc) {

@@ -45,6 +45,11 @@ const char *const *account_form_fields(void);
 int account_open(const struct session *s, struct account_form *f,
 		 char account_no[ACCOUNT_NO_MAX + 1]);
 
+/* Opens the account of f like account_open() but inside the caller's
+ * write transaction (so a fee or a status can join it); f->acc.status
+ * "pre" pre-registers it. Needs PERM_ACCOUNT_OPEN. */
+int account_open_locked(const struct session *s, struct account_form *f);
+
 /* Opens every account of a CSV file (a header row names the columns) in
  * one transaction: if any row is bad, bad_row is called for each bad row
  * with its line and reason, and nothing is imported. *imported counts the
@@ -52,6 +57,12 @@ int account_open(const struct session *s, struct account_form *f,
 int account_import(const struct session *s, FILE *in,
 		   void (*bad_row)(int line, const char *why, void *ctx), void *ctx,
 		   int *imported);
+
+/* account_import(), pre-registering every account (status pre) when pre
+ * is set. */
+int account_import_as(const struct session *s, FILE *in, int pre,
+		      void (*bad_row)(int line, const char *why, void *ctx), void *ctx,
+		      int *imported);
 
 /* Reads one account with its customer and meters. Needs PERM_ACCOUNT_VIEW. */
 int account_get(const struct session *s, const char *account_no, struct account_rec *out);

@@ -412,17 +412,6 @@ static int record_pending(void *ctx, const struct card_state *before)
 	return 0;
 }
 
-static int hex_serial(const char *hex, uint8_t out[8])
-{
-	for (int i = 0; i < 8; i++) {
-		unsigned v;
-		if (sscanf(hex + 2 * i, "%2X", &v) != 1)
-			return err_set(-SD_INVAL, "bad card serial %s", hex);
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 /* Settles in one transaction what an authenticated read st of card rec
  * shows. */
 static int settle_now(const struct session *s, const struct card_state *st,
@@ -452,7 +441,7 @@ static int sale_card_write(const struct session *s, const struct sale_io *io,
 	if ((rc = db_card_user_of(s->db, acc->id, &rec)))
 		return rc == -SD_NOT_FOUND ? err_set(rc, "account %s has no card: issue one first",
 						      acc->account_no) : rc;
-	if ((rc = hex_serial(rec.serial, serial)))
+	if ((rc = card_serial_parse(rec.serial, serial)))
 		return rc;
 	sr->card_id = rec.id;
 	if ((rc = db_sale_seq_dead(s->db, acc->id, rec.purchase_seq, &dead)))

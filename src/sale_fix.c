@@ -120,17 +120,6 @@ static int record_intent(void *ctx, const struct card_state *before)
 	return rc;
 }
 
-static int hex_to_serial(const char *hex, uint8_t out[8])
-{
-	for (int i = 0; i < 8; i++) {
-		unsigned v;
-		if (sscanf(hex + 2 * i, "%2X", &v) != 1)
-			return err_set(-SD_INVAL, "bad card serial %s", hex);
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 /* Takes sale sr's purchase back: off the card, or out of the queue. */
 static int take_back(const struct session *s, const struct sale_io *io, const struct sale_rec *sr,
 		     int reversal)
@@ -157,7 +146,7 @@ static int take_back(const struct session *s, const struct sale_io *io, const st
 	if (strcmp(rec.status, "active"))
 		return err_set(-SD_STATE, "sale %lld was written to card %s, which is %s now",
 			       (long long)sr->id, rec.serial, rec.status);
-	if ((rc = hex_to_serial(rec.serial, serial)))
+	if ((rc = card_serial_parse(rec.serial, serial)))
 		return rc;
 	rc = card_cancel_purchase(io->reader, io->ring, rec.key_version, serial,
 				  (uint32_t)sr->purchase_seq, record_intent, &cc, &before);
