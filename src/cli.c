@@ -13,6 +13,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
+
 #include "backup.h"
 #include "clock.h"
 #include "err.h"
@@ -419,6 +421,23 @@ int cli_login(struct cli *c)
 		return rc;
 	rc = session_login(c->db, who, pw, &c->s);
 	memset(pw, 0, sizeof(pw));
+	return rc;
+}
+
+int cli_approver(struct cli *c, struct session *ap, int *given)
+{
+	const char *who = cli_get(c, "approver"), *fdv = cli_get(c, "approver-password-fd");
+	char pw[256];
+	int rc;
+
+	*given = 0;
+	if (!who)
+		return 0;
+	rc = cli_read_password(fdv ? atoi(fdv) : -1, "Approver's password: ", 0, pw, sizeof(pw));
+	if (!rc)
+		rc = session_login(c->db, who, pw, ap);
+	OPENSSL_cleanse(pw, sizeof(pw));
+	*given = !rc;
 	return rc;
 }
 

@@ -76,6 +76,17 @@ int cli_open_db(struct cli *c, unsigned flags);
  * terminal. */
 int cli_login(struct cli *c);
 
+/* Logs in the administrator of --approver with the password of
+ * --approver-password-fd (or the terminal) into *ap: their approval at
+ * this desk. *given is set when an approver was logged in; no --approver
+ * is not an error (0, *given 0). */
+int cli_approver(struct cli *c, struct session *ap, int *given);
+
+/* The options cli_approver() reads, for a command's option list. */
+#define APPROVER_OPTS \
+	{ "approver", "LOGIN", 0, "an administrator approving at this desk" }, \
+	{ "approver-password-fd", "N", 0, "read the approver's password from descriptor N" }
+
 /* Reads a password from fd (one line) or, when fd < 0, from the terminal
  * without echo after prompt; with confirm, asks twice on a terminal.
  * Returns 0 or a negative code; buf is the caller's and should be wiped. */

@@ -5,8 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <openssl/crypto.h>
-
 #include "audit.h"
 #include "cli.h"
 #include "commands.h"
@@ -97,6 +95,31 @@ static int read_req(struct cli *c, struct sale_req *req)
 	return 0;
 }
 
+/* The account's last purchases and any pending sale, under a quote: what
+ * a cashier checks before taking the money. */
+static int recent_row(const struct sale_rec *s, void *ctx)
+{
+	struct cli *c = ctx;
+	char when[32], a[32];
+
+	printf("  %s  sale %lld  %s yuan  purchase %lld  %s%s\n",
+	       cli_time(c, s->created_at, when, sizeof(when)), (long long)s->id,
+	       money_format_grouped(s->amount, a, sizeof(a)), (long long)s->purchase_seq, s->status,
+	       s->reversed ? " (reversed)" : "");
+	return 0;
+}
+
+static int print_recent(struct cli *c, int64_t account_id)
+{
+	struct sale_filter f = { .account_id = account_id, .limit = 5 };
+	int rc;
+
+	printf("last purchases:\n");
+	if ((rc = sale_list(&c->s, &f, recent_row, c)))
+		return cli_fail(rc);
+	return 0;
+}
+
 static int run_sale_quote(struct cli *c)
 {
 	struct sale_req req;
@@ -108,7 +131,7 @@ static int run_sale_quote(struct cli *c)
 	if ((rc = cli_login(c)) || (rc = sale_quote(&c->s, &req, &q)))
 		return cli_fail(rc);
 	print_quote(&q);
-	return 0;
+	return print_recent(c, q.account_id);
 }
 
 static int run_sale(struct cli *c)
@@ -260,26 +283,6 @@ static int run_sale_pending(struct cli *c)
 	return cli_table_done(c, t, rc);
 }
 
-/* Logs in the administrator of --approver with the password of
- * --approver-password-fd (or the terminal): their approval at this
- * session. *ok is set when one was given. */
-static int approver_login(struct cli *c, struct session *ap, int *ok)
-{
-	const char *who = cli_get(c, "approver"), *fdv = cli_get(c, "approver-password-fd");
-	char pw[256];
-	int rc;
-
-	*ok = 0;
-	if (!who)
-		return 0;
-	rc = cli_read_password(fdv ? atoi(fdv) : -1, "Approver's password: ", 0, pw, sizeof(pw));
-	if (!rc)
-		rc = session_login(c->db, who, pw, ap);
-	OPENSSL_cleanse(pw, sizeof(pw));
-	*ok = !rc;
-	return rc;
-}
-
 static void print_correction(const char *what, const struct ledger_rec *l)
 {
 	char a[32];
@@ -306,7 +309,7 @@ static int run_sale_reverse(struct cli *c)
 	io.cfg = &c->cfg;
 	if (!cli_get(c, "reason"))
 		return cli_usage_error(c, "give --reason: why the sale is reversed");
-	if ((rc = cli_login(c)) || (rc = approver_login(c, &ap, &have_ap)))
+	if ((rc = cli_login(c)) || (rc = cli_approver(c, &ap, &have_ap)))
 		goto out;
 	if ((rc = db_sale_get(c->db, id, &sr)))
 		goto out;
@@ -344,7 +347,7 @@ static int run_refund(struct cli *c)
 		free(acc);
 		return 2;
 	}
-	if ((rc = cli_login(c)) || (rc = approver_login(c, &ap, &have_ap)) ||
+	if ((rc = cli_login(c)) || (rc = cli_approver(c, &ap, &have_ap)) ||
 	    (rc = db_account_get(c->db, c->argv[0], acc)))
 		goto out;
 	for (int i = 0; i < acc->n_meters; i++)
@@ -628,9 +631,6 @@ static int run_setting_set(struct cli *c)
 	return 0;
 }
 
-#define APPROVER_OPTS \
-	{ "approver", "LOGIN", 0, "an administrator approving at this desk" }, \
-	{ "approver-password-fd", "N", 0, "read the approver's password from descriptor N" }
 static const struct cli_opt sale_opts[] = {
 	{ "amount", "YUAN", 0, "cash paid" },
 	{ "energy", "KWH", 0, "sell this much energy instead (the amount follows from the tariff)" },
@@ -686,7 +686,7 @@ static const struct cli_opt slist_opts[] = {
 };
 
 const struct cli_cmd cmd_sale = {
-	"sale", "ACCOUNT --amount YUAN | --energy KWH",
+	"sale", "ACCOUNT|METER --amount YUAN | --energy KWH",
 	"sell electricity for cash: write the card (or queue the recharge), record, print",
 	CLI_LOGIN, sale_opts, 1, 1, run_sale,
 };

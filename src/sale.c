@@ -65,7 +65,16 @@ static int load_account(const struct session *s, const char *account_no, const c
 	*m = NULL;
 	if (!(*acc = calloc(1, sizeof(**acc))))
 		return err_set(-SD_NOMEM, "account");
-	if ((rc = account_get(s, account_no, *acc)))
+	rc = account_get(s, account_no, *acc);
+	if (rc == -SD_NOT_FOUND) {
+		/* a cashier may type the meter's number, printed on the meter */
+		char owner[ACCOUNT_NO_MAX + 1];
+		if (!db_meter_owner(s->db, account_no, owner)) {
+			rc = account_get(s, owner, *acc);
+			meter_no = meter_no ? meter_no : account_no;
+		}
+	}
+	if (rc)
 		return rc;
 	if (strcmp((*acc)->status, "open"))
 		return err_set(-SD_STATE, "account %s is %s: only an open account can buy",

@@ -53,7 +53,9 @@ static int search(struct ui *u, const char *text, struct ui_list *l, int64_t *co
 	return account_list(&u->s, &f, add_row, l);
 }
 
-int ui_accounts(struct ui *u)
+/* The search screen; with no set, Enter picks the account into it (13
+ * bytes) instead of showing its detail. */
+static int run(struct ui *u, const char *title, char *no)
 {
 	struct ui_field field;
 	struct ui_form fm = { &field, 1, 0, 0 };
@@ -67,7 +69,7 @@ int ui_accounts(struct ui *u)
 	field.hint = N_("name, room, account, meter or phone");
 	field.width = 40;
 	ui_list_init(&l, 6, headers);
-	ui_push(u, N_("Find account"));
+	ui_push(u, title);
 	if ((rc = search(u, "", &l, &count)))
 		ui_error(rc, NULL);
 	while (!u->quit) {
@@ -96,9 +98,33 @@ int ui_accounts(struct ui *u)
 						"Esc goes back."));
 			continue;
 		}
+		if (key == UI_K_CARD) {
+			struct ui_card_info ci;
+			ui_card_get(u->card, &ci);
+			if (!no) {
+				if (ui_card_event(u) < 0)
+					ret = -1;
+			} else if (ci.state == UI_CARD_PRESENT && ci.user && ci.gen != u->card_seen) {
+				/* The customer's card answers the search. */
+				u->card_seen = ci.gen;
+				if (ui_card_account(u, ci.account, no) == 0) {
+					ret = 1;
+					break;
+				}
+			}
+			if (ret < 0 || u->quit)
+				break;
+			continue;
+		}
 		if (ui_is_enter(key) || key == UI_F(3)) {
-			if (ui_list_selected(&l, 0))
-				ui_account_detail(u, ui_list_selected(&l, 0));
+			if (!ui_list_selected(&l, 0))
+				continue;
+			if (no) {
+				snprintf(no, ACCOUNT_NO_MAX + 1, "%s", ui_list_selected(&l, 0));
+				ret = 1;
+				break;
+			}
+			ui_account_detail(u, ui_list_selected(&l, 0));
 			continue;
 		}
 		/* Characters go to the field: it is the search. */
@@ -113,4 +139,14 @@ int ui_accounts(struct ui *u)
 	ui_list_free(&l);
 	ui_pop(u);
 	return u->quit ? -1 : ret;
+}
+
+int ui_accounts(struct ui *u)
+{
+	return run(u, N_("Find account"), NULL);
+}
+
+int ui_accounts_pick(struct ui *u, const char *title, char *no)
+{
+	return run(u, title, no);
 }

@@ -15,6 +15,9 @@
 #include "config.h"
 #include "session.h"
 
+struct ui_card;        /* the card watcher (ui_card.c) */
+struct card_keyring;   /* cardio: the unlocked card keys */
+
 /* Strings a person reads go through _(); N_() marks them for xgettext
  * where they sit in static tables and are translated when drawn. */
 #define _(s) gettext(s)
@@ -34,6 +37,10 @@ struct ui {
 	const char *stack[UI_STACK_MAX];
 	int depth;
 	int quit;            /* set by F10 anywhere: leave the program */
+	struct ui_card *card;         /* the card watcher; NULL when it could not start */
+	struct card_keyring *ring;    /* card keys once unlocked; wiped at exit */
+	int64_t shift_id;             /* the operator's open shift, 0 none (ui_shift_refresh) */
+	unsigned card_seen;           /* the watcher generation the screens last acted on */
 };
 
 /* Pushes a screen title (static, untranslated) onto the header path. */
@@ -50,12 +57,20 @@ void ui_pop(struct ui *u);
 #define UI_K(code) (0x200000 + (code))
 #define UI_F(n) UI_K(KEY_F(n))
 #define UI_ESC 27
+/* Not a key: the card watcher saw the reader or card change. Screens that
+ * do not care just redraw (the status line shows the new state). */
+#define UI_K_CARD UI_K(KEY_MAX + 1)
 #define UI_CTRL(c) ((c) & 0x1f)
 
-/* Waits for one key (blocking, the terminal is the only input today).
- * Returns UI_K(KEY_RESIZE) after the terminal changed size, having
- * already resized curses: the caller just redraws. */
+/* Waits for one key, or for a byte on the wake-up descriptor (the card
+ * watcher's self-pipe), whichever comes first. Returns UI_K(KEY_RESIZE)
+ * after the terminal changed size, having already resized curses (the
+ * caller just redraws), and UI_K_CARD when the watcher woke it. */
 int ui_getkey(void);
+
+/* Makes ui_getkey() also watch fd (-1: stop): a readable fd is drained
+ * and reported as UI_K_CARD. The descriptor stays the caller's. */
+void ui_term_wakeup(int fd);
 
 /* True for Enter in any of its spellings (CR, LF, keypad Enter). */
 int ui_is_enter(int key);
@@ -250,6 +265,51 @@ int ui_wrap(const char *text, int y, int x, int w, int draw);
  * top-left corner in *y, *x (the inside starts at y+1, x+2). */
 void ui_box(int h, int w, const char *title, attr_t attr, int *y, int *x);
 
+/* ---- card watcher --------------------------------------------------- */
+
+/* What the watcher last saw in the reader. */
+enum ui_card_state {
+	UI_CARD_OFF,        /* not started */
+	UI_CARD_PCSC_DOWN,  /* pcscd is not running: retried every few seconds */
+	UI_CARD_NO_READER,  /* no (such) reader */
+	UI_CARD_NONE,       /* reader, no card */
+	UI_CARD_PRESENT,    /* a card was read: see blank, user, account */
+	UI_CARD_ERROR,      /* a card that could not be read: text says why */
+};
+
+struct ui_card_info {
+	enum ui_card_state state;
+	unsigned gen;        /* moves at every change the watcher publishes */
+	int blank;           /* not personalised */
+	int user;            /* an issued user card: account is its number */
+	int tech;            /* a technician card */
+	char account[16];    /* as on the card: digits, no leading zeros */
+	char serial[17];
+	char text[200];      /* why, for PCSC_DOWN, NO_READER and ERROR */
+};
+
+/* Starts the watcher thread on the reader named reader ("" the only
+ * one); it keeps its own PC/SC context and wakes ui_getkey() through a
+ * self-pipe. *out is the caller's, ended with ui_card_stop(). Returns 0
+ * or a negative code (no thread: the UI works without the watcher). */
+int ui_card_start(const char *reader, struct ui_card **out);
+
+/* Cancels the wait, joins the thread and frees w; NULL is fine. */
+void ui_card_stop(struct ui_card *w);
+
+/* Copies the last published state into *out (gen 0, state OFF for NULL). */
+void ui_card_get(struct ui_card *w, struct ui_card_info *out);
+
+/* Asks the watcher to let go of the reader and waits until it has: the
+ * sale, a reversal or a refund then use the card alone. NULL is fine. */
+void ui_card_pause(struct ui_card *w);
+
+/* Lets the watcher go on; it reads the card again (it may have changed). */
+void ui_card_resume(struct ui_card *w);
+
+/* The read end of the self-pipe (for ui_term_wakeup). */
+int ui_card_fd(const struct ui_card *w);
+
 /* ---- i18n ------------------------------------------------------------- */
 
 /* Chooses the language (config [ui] locale, else LANGUAGE/LC_ALL/
@@ -273,6 +333,51 @@ int ui_password(struct ui *u);
 /* Asks for a new password for login twice, under the screen title title
  * (N_()), and sets it; 1 when set, 0 when left, -1 for quit. */
 int ui_new_password(struct ui *u, const char *login, const char *title);
+
+/* Unlocks the card keys with the administrator's passphrase (a dialog)
+ * into u->ring; the menu entry. Returns 0, or -1 to quit. */
+int ui_keys_unlock(struct ui *u);
+
+/* Makes sure the card keys are unlocked, offering the dialog when not.
+ * Returns 1 when u->ring is usable, 0 when the operator left, -1 quit. */
+int ui_keys_need(struct ui *u);
+
+/* The sale screen: the account of the card in the reader, or one found
+ * by search. ui_sale_account() opens it on account_no directly. */
+int ui_sale(struct ui *u);
+int ui_sale_account(struct ui *u, const char *account_no);
+
+/* Lets the operator pick an account with the search of Find account
+ * (or by inserting its card); copies its number into no (13 bytes).
+ * Returns 1 picked, 0 left, -1 quit. */
+int ui_accounts_pick(struct ui *u, const char *title, char *no);
+
+/* The shift screen (open with a float, totals, close with the count and
+ * the Z-report) and the receipts of the shift (reprint, invoiced,
+ * reverse). */
+int ui_shift(struct ui *u);
+int ui_receipts(struct ui *u);
+
+/* Re-reads whether the operator has an open shift into u->shift_id. */
+void ui_shift_refresh(struct ui *u);
+
+/* Reacts to UI_K_CARD in the menus: a cashier who inserts a user card
+ * gets its sale screen. Returns -1 to quit, else 0. */
+int ui_card_event(struct ui *u);
+
+/* Finds the account a card names (the card holds the number without
+ * leading zeros) into no (13 bytes); 0 or -SD_NOT_FOUND. */
+int ui_card_account(struct ui *u, const char *card_account, char *no);
+
+/* When rc is a refusal that an administrator may lift (-SD_PERM whose
+ * detail asks for an administrator), offers the approver's log-in and
+ * fills *ap. Returns 1 to retry with ap, 0 not applicable or left. */
+int ui_approver(struct ui *u, int rc, struct session *ap);
+
+/* Asks for one line of text (a reason) in a form titled title (N_());
+ * returns 1 with out filled, 0 when left, -1 for quit. */
+int ui_prompt(struct ui *u, const char *title, const char *intro, const char *label,
+	      char *out, size_t len);
 
 /* Formats a UTC instant in the site's local time, "YYYY-MM-DD HH:MM";
  * returns buf. */

@@ -9,6 +9,7 @@
 #include "clock.h"
 #include "db.h"
 #include "err.h"
+#include "keys.h"
 #include "ui.h"
 #include "ui_int.h"
 
@@ -98,17 +99,26 @@ int ui_run(const char *config_arg, const char *db_arg)
 		exit_code = cannot_start(rc, &u.cfg);
 		goto out;
 	}
+	/* The watcher starts before the log-in so the status line shows the
+	 * reader at once; without it (no thread) the UI works all the same. */
+	if (ui_card_start(u.cfg.reader, &u.card) == 0)
+		ui_term_wakeup(ui_card_fd(u.card));
 	u.s.utc_offset_min = 480;
 	if (db_setting_get(u.db, "site.utc_offset_min", buf, sizeof(buf)) == 0)
 		u.s.utc_offset_min = atoi(buf);
 	while (!u.quit && ui_login(&u) == 0) {
+		ui_shift_refresh(&u);
 		ui_menu(&u);
 		/* Logged out: nothing of the last operator stays. */
 		memset(&u.s, 0, sizeof(u.s));
 		u.s.db = u.db;
 		u.logged_in = 0;
+		u.shift_id = 0;
 	}
 out:
+	ui_term_wakeup(-1);
+	ui_card_stop(u.card);
+	card_keys_free(u.ring);
 	ui_term_end();
 	db_close(u.db);
 	return exit_code;

@@ -1,16 +1,20 @@
 /* ui_term: the terminal — starting and ending curses, reading keys,
  * allocation that never fails silently, and writing UTF-8 text clipped to
  * display columns so CJK text lines up. */
+#include <errno.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ui_int.h"
 
 static int started;
 static int has_colour;
+static int wake_fd = -1;   /* the card watcher's self-pipe, or -1 */
 
 int ui_term_start(void)
 {
@@ -85,13 +89,23 @@ char *ui_xstrdup(const char *s)
 	return p;
 }
 
-int ui_getkey(void)
+void ui_term_wakeup(int fd)
+{
+	wake_fd = fd;
+}
+
+/* One get_wch() as a key; *none is set when nothing was there (only in
+ * non-blocking mode). */
+static int read_key(int *none)
 {
 	wint_t wc;
 	int r = get_wch(&wc);
 
-	if (r == ERR)
+	*none = 0;
+	if (r == ERR) {
+		*none = 1;
 		return UI_ESC;
+	}
 	if (r == KEY_CODE_YES) {
 		if (wc == KEY_RESIZE) {
 			/* ncurses has already resized stdscr from SIGWINCH. */
@@ -100,6 +114,55 @@ int ui_getkey(void)
 		return UI_K((int)wc);
 	}
 	return (int)wc;
+}
+
+/* Empties the self-pipe; returns 1 when it held a wake-up. */
+static int drain_wakeup(void)
+{
+	char buf[64];
+	int any = 0;
+
+	while (read(wake_fd, buf, sizeof(buf)) > 0)
+		any = 1;
+	return any;
+}
+
+int ui_getkey(void)
+{
+	struct pollfd p[2];
+	int key, none;
+
+	if (wake_fd < 0) {
+		key = read_key(&none);
+		return key;
+	}
+	for (;;) {
+		/* Keys curses already holds (a paste, a sequence) come first. */
+		timeout(0);
+		key = read_key(&none);
+		timeout(-1);
+		if (!none)
+			return key;
+		if (drain_wakeup())
+			return UI_K_CARD;
+		p[0].fd = STDIN_FILENO;
+		p[0].events = POLLIN;
+		p[1].fd = wake_fd;
+		p[1].events = POLLIN;
+		p[0].revents = p[1].revents = 0;
+		if (poll(p, 2, -1) < 0) {
+			/* SIGWINCH: the next get_wch() returns KEY_RESIZE. */
+			if (errno == EINTR)
+				continue;
+			return read_key(&none);
+		}
+		if (p[1].revents && drain_wakeup())
+			return UI_K_CARD;
+		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
+			return read_key(&none);  /* the terminal went away: as before */
+		if (p[0].revents)
+			return read_key(&none);
+	}
 }
 
 int ui_is_enter(int key)

@@ -171,6 +171,24 @@ expect_rc 0 "an account with a remote-recharge meter" as li cashier-pw-1 account
 	--name "王五" --room 303 --meter 202400000003 --tariff RES --mode remote
 expect_rc 1 "a remote sale needs the meter read once" as li cashier-pw-1 sale 00000003 --amount 40
 contains "$err" "never read" "...it says so"
+# the meter-reading service has read the meter: purchase count 7
+db "INSERT INTO meter_state(meter_id, updated_at, read_at, online, purchase_count)
+	SELECT id, 0, 0, 1, 7 FROM meters WHERE meter_no = '202400000003'"
+expect_rc 0 "a remote sale found by the meter's number" as li cashier-pw-1 sale 202400000003 \
+	--amount 40
+contains "$out" "purchase 8" "...takes the meter's next purchase number"
+contains "$out" "queued for the meter-reading service" "...and queues the recharge"
+[ "$(db "SELECT kind || ' ' || state || ' ' || purchase_seq || ' ' || amount FROM commands
+	ORDER BY id DESC LIMIT 1")" = "recharge queued 8 4000" ] &&
+	ok "...a recharge of 40.00 as purchase 8" || not_ok "...a recharge of 40.00 as purchase 8"
+S3=$(db "SELECT max(id) FROM sales")
+expect_rc 0 "a queued recharge is reversed" as li cashier-pw-1 sale reverse "$S3" --reason "typo" \
+	--passphrase-fd 4 4<<<"$KEYS_PW"
+[ "$(db "SELECT state FROM commands ORDER BY id DESC LIMIT 1")" = failed ] &&
+	ok "...its command is cancelled" || not_ok "...its command is cancelled"
+expect_rc 0 "the quote lists the account's purchases" as li cashier-pw-1 sale quote 00000003 \
+	--amount 10
+contains "$out" "(reversed)" "...with the reversed one marked"
 
 # ---- closing ----
 expect_rc 0 "the shift shows its totals" as li cashier-pw-1 shift show
