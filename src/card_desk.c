@@ -102,6 +102,10 @@ int card_desk_read(const struct session *s, struct card_reader *r,
 	if (rc && rc != -SD_NOT_FOUND)
 		return rc;
 	*known = rc == 0 && strcmp(rec->status, "recycled") != 0;
+	/* a card reported lost is refused before anything is settled from it */
+	if (*known && !strcmp(rec->status, "lost"))
+		return err_set(-SD_CARD_LOST, "card %s of account %s", hex,
+			       rec->account_no[0] ? rec->account_no : "-");
 	if (!ring || st->blank)
 		return 0;
 	if ((rc = card_read(r, ring, *known ? rec->key_version : 0, st)))

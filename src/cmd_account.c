@@ -30,6 +30,11 @@ static const struct cli_opt open_opts[] = {
 	{ "debt-mode", "MODE", 0, "none, share (a percentage of each purchase) or fixed" },
 	{ "debt-share", "PERCENT", 0, "share of each purchase that repays the debt" },
 	{ "debt-fixed", "YUAN", 0, "fixed amount of each purchase that repays the debt" },
+	/* not form fields: cmd_account_ops.c's one-flow opening */
+	{ "issue-card", NULL, 0, "issue the user card in the reader now" },
+	{ "fee", "YUAN", 0, "opening fee taken now (a receipt in your shift)" },
+	{ "pre", NULL, 0, "pre-register only: open it later with `account activate`" },
+	PASS_OPT, WAIT_OPT,
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -42,7 +47,7 @@ static int run_account_open(struct cli *c)
 	int rc, n, i;
 
 	account_form_init(&f);
-	for (o = open_opts; o->name; o++) {
+	for (o = open_opts; strcmp(o->name, "issue-card"); o++) {
 		vals = cli_get_all(c, o->name, &n);
 		snprintf(field, sizeof(field), "%s", o->name);
 		for (char *p = field; *p; p++)
@@ -52,6 +57,8 @@ static int run_account_open(struct cli *c)
 			if ((rc = account_form_set(&f, field, vals[i])))
 				return cli_fail(rc);
 	}
+	if (cli_get(c, "issue-card") || cli_get(c, "fee") || cli_get(c, "pre"))
+		return cmd_account_open_ops(c, &f);
 	if ((rc = cli_login(c)) || (rc = account_open(&c->s, &f, no)))
 		return cli_fail(rc);
 	printf("Opened account %s for %s.\n", no, f.acc.customer.name);
@@ -74,12 +81,12 @@ static int run_account_import(struct cli *c)
 	in = strcmp(c->argv[0], "-") == 0 ? stdin : fopen(c->argv[0], "r");
 	if (!in)
 		return cli_fail(err_set(-SD_IO, "cannot read %s", c->argv[0]));
-	rc = account_import(&c->s, in, print_bad_row, NULL, &n);
+	rc = account_import_as(&c->s, in, cli_get(c, "pre") != NULL, print_bad_row, NULL, &n);
 	if (in != stdin)
 		fclose(in);
 	if (rc)
 		return cli_fail(rc);
-	printf("Imported %d accounts.\n", n);
+	printf("Imported %d accounts%s.\n", n, cli_get(c, "pre") ? " (pre-registered)" : "");
 	return 0;
 }
 
@@ -228,10 +235,14 @@ const struct cli_cmd cmd_account_open = {
 	"open an account for a customer, with its meters",
 	CLI_LOGIN, open_opts, 0, 0, run_account_open,
 };
+static const struct cli_opt import_opts[] = {
+	{ "pre", NULL, 0, "pre-register the accounts (open each later with `account activate`)" },
+	{ NULL, NULL, 0, NULL },
+};
 const struct cli_cmd cmd_account_import = {
 	"account import", "FILE.csv",
 	"open many accounts from CSV; nothing is imported if any row is bad",
-	CLI_LOGIN, NULL, 1, 1, run_account_import,
+	CLI_LOGIN, import_opts, 1, 1, run_account_import,
 };
 static const struct cli_opt list_opts[] = {
 	{ "building", "NAME", 0, "only this building" },

@@ -47,5 +47,12 @@ extern const struct cli_cmd cmd_meter_wire, cmd_meter_unwire, cmd_meter_status, 
 	cmd_meter_recharge, cmd_meter_set, cmd_meter_commands;
 extern const struct cli_cmd cmd_alarm_list, cmd_alarm_ack;
 extern const struct cli_cmd cmd_backup, cmd_backup_verify, cmd_backup_list, cmd_restore;
+extern const struct cli_cmd cmd_account_activate, cmd_account_change, cmd_account_transfer,
+	cmd_account_replace_meter, cmd_account_close, cmd_card_lost, cmd_card_reissue;
+
+/* Finishes `account open` with --issue-card, --fee or --pre (the form
+ * already filled); returns the exit code. cmd_account_ops.c. */
+struct account_form;
+int cmd_account_open_ops(struct cli *c, struct account_form *f);
 
 #endif

@@ -10,6 +10,7 @@
 #include "account.h"
 #include "audit.h"
 #include "clock.h"
+#include "db_account_ops.h"
 #include "db_meter.h"
 #include "err.h"
 #include "log.h"
@@ -435,6 +436,20 @@ static int settle_now(const struct session *s, const struct card_state *st,
 	return rc;
 }
 
+/* A card that is not the account's may be one reported lost: then that
+ * is what the cashier must hear. Returns rc otherwise. */
+static int lost_card(const struct session *s, const struct card_state *st, int rc)
+{
+	struct card_rec other;
+	char hex[17];
+
+	card_serial_hex(st->serial, hex);
+	if (db_card_get(s->db, hex, &other) || strcmp(other.status, "lost"))
+		return rc;
+	return err_set(-SD_CARD_LOST, "card %s of account %s", hex,
+		       other.account_no[0] ? other.account_no : "-");
+}
+
 static int sale_card_write(const struct session *s, const struct sale_io *io,
 			   const struct account_rec *acc, struct sale_rec *sr, char receipt_no[24])
 {
@@ -447,9 +462,15 @@ static int sale_card_write(const struct session *s, const struct sale_io *io,
 
 	if (!io->reader || !io->ring)
 		return err_set(-SD_NO_READER, "a card meter's sale needs the card reader and the keys");
-	if ((rc = db_card_user_of(s->db, acc->id, &rec)))
+	if ((rc = db_card_user_of(s->db, acc->id, &rec))) {
+		int64_t lost;
+		if (rc == -SD_NOT_FOUND && !db_card_lost_id(s->db, acc->id, &lost))
+			return err_set(-SD_CARD_LOST, "the card of account %s was reported lost: issue "
+					 "a replacement first (saledesk card reissue %s)",
+				       acc->account_no, acc->account_no);
 		return rc == -SD_NOT_FOUND ? err_set(rc, "account %s has no card: issue one first",
 						      acc->account_no) : rc;
+	}
 	if ((rc = card_serial_parse(rec.serial, serial)))
 		return rc;
 	sr->card_id = rec.id;
@@ -482,7 +503,7 @@ static int sale_card_write(const struct session *s, const struct sale_io *io,
 		return 0;
 	}
 	if (!pc.recorded)
-		return rc;
+		return rc == -SD_CARD_OTHER ? lost_card(s, &before, rc) : rc;
 	/* The card refused or was pulled at the commit: only the card knows
 	 * whether it took the purchase. Ask it now if it is still there. */
 	{

@@ -83,7 +83,7 @@ void ui_account_detail(struct ui *u, const char *account_no)
 		curs_set(0);
 		refresh();
 		key = ui_fkeys_map(keys, ui_getkey());
-		if (key == UI_K(KEY_RESIZE))
+		if (key == UI_K(KEY_RESIZE) || key == UI_K_CARD)
 			continue;
 		if (key == UI_F(10))
 			u->quit = 1;

@@ -89,6 +89,15 @@ static void box_text(const char *title, const char *text, const char *footer, at
 	refresh();
 }
 
+/* Waits for a key that closes a box: a resize redraws it, and a card
+ * coming or going is not the cashier's answer. */
+static int box_key(void)
+{
+	int key = ui_getkey();
+
+	return key == UI_K(KEY_RESIZE) || key == UI_K_CARD;
+}
+
 void ui_error(int code, const char *next)
 {
 	char what[512], text[1024];
@@ -98,14 +107,14 @@ void ui_error(int code, const char *next)
 	/* A resize redraws the box at the new centre. */
 	do
 		box_text(_("Error"), text, _("Press any key to go on."), ui_attr(UI_C_ERROR));
-	while (ui_getkey() == UI_K(KEY_RESIZE));
+	while (box_key());
 }
 
 void ui_message(const char *title, const char *text)
 {
 	do
 		box_text(title, text, _("Press any key to go on."), A_NORMAL);
-	while (ui_getkey() == UI_K(KEY_RESIZE));
+	while (box_key());
 }
 
 int ui_confirm(const char *question)

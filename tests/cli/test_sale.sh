@@ -128,6 +128,12 @@ SALEDESK_FAULT=kill:pending sell $ACC --amount 10 >/dev/null 2>&1
 	ok "killed before the card write: the sale is pending" || not_ok "killed before the card write: the sale is pending"
 expect_rc 1 "a shift with a pending sale cannot close" as li cashier-pw-1 shift close --counted 0
 contains "$err" "pending" "...it says why"
+printf '[backup]\ndir = %s\n' "$work/backups" >>"$work/saledesk.conf"
+mkdir -p "$work/backups"
+expect_rc 0 "a backup is made while the sale is pending" as_admin backup
+bfile=$(ls "$work"/backups/*.db 2>/dev/null | head -1)
+expect_rc 1 "restore is refused while a sale is pending" as_admin restore "$bfile"
+contains "$err" "pending" "...it says a sale is pending"
 expect_rc 0 "the card settles it" cashier_keys sale settle
 contains "$out" "voided" "...voided: the card never got it"
 SALEDESK_FAULT=kill:written sell $ACC --amount 10 >/dev/null 2>&1
