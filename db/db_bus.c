@@ -173,8 +173,11 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 			"s.meter_id IS NOT NULL, ifnull(s.online, 0), ifnull(s.misses, 0), "
 			"ifnull(s.next_probe_at, 0), s.read_at IS NOT NULL, ifnull(s.energy_wh, 0), "
 			"ifnull(s.purchase_count, -1), ifnull(s.freeze_seq, -1), ifnull(s.read_at, 0), "
-			"ifnull((SELECT max(h.ts) FROM meter_history h WHERE h.meter_id = m.id), 0) "
+			"ifnull((SELECT max(h.ts) FROM meter_history h WHERE h.meter_id = m.id), 0), "
+			"m.mode, m.tariff_id, ifnull(a.id, 0), ifnull(a.credit_limit, 0), "
+			"ifnull(a.alarm1, 0), ifnull(a.alarm2, 0), ifnull(a.alarm3, 0) "
 			"FROM meter_wiring w JOIN meters m ON m.id = w.meter_id "
+			"LEFT JOIN accounts a ON a.id = m.account_id "
 			"LEFT JOIN meter_state s ON s.meter_id = m.id "
 			"WHERE w.bus_id = ? AND m.status = 'active' ORDER BY w.unit_id",
 			"i", bus_id);
@@ -213,6 +216,13 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 		m->freeze_seq = sqlite3_column_int64(st, 12);
 		m->read_at = sqlite3_column_int64(st, 13);
 		m->last_history_at = sqlite3_column_int64(st, 14);
+		db_col_text(st, 15, m->mode, sizeof(m->mode));
+		m->tariff_id = sqlite3_column_int64(st, 16);
+		m->account_id = sqlite3_column_int64(st, 17);
+		m->credit_limit = sqlite3_column_int64(st, 18);
+		m->alarm[0] = sqlite3_column_int64(st, 19);
+		m->alarm[1] = sqlite3_column_int64(st, 20);
+		m->alarm[2] = sqlite3_column_int64(st, 21);
 	}
 	rc = rc == SQLITE_DONE ? 0 : db_error(db, rc, "poll meters");
 out:

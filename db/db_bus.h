@@ -69,6 +69,13 @@ struct poll_meter {
 	int64_t freeze_seq;     /* -1 if never read */
 	int64_t read_at;
 	int64_t last_history_at; /* 0 if none */
+	/* Desk billing (billing.c): the meter's mode and tariff, and the
+	 * account that pays for it with its relay and alarm thresholds. */
+	char mode[8];           /* card, remote, billed */
+	int64_t tariff_id;
+	int64_t account_id;     /* 0 if the meter has no account */
+	int64_t credit_limit;   /* fen the relay allows below zero */
+	int64_t alarm[3];       /* low-balance levels, fen (0: off) */
 };
 
 /* Loads every active meter wired to bus_id, by unit id, into a new array

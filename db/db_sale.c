@@ -298,11 +298,15 @@ int db_ledger_reversal_of(struct db *db, int64_t id, struct ledger_rec *out)
 
 int db_ledger_balance(struct db *db, int64_t account_id, int64_t *balance)
 {
+	/* Credits from the ledger, less what billed meters used (not cash, so
+	 * not in the ledger): both sums are read in one statement, so they
+	 * come from one snapshot even outside a transaction. */
 	return db_int(db, balance,
-		      "SELECT ifnull(sum(l.amount), 0) FROM ledger l LEFT JOIN ledger o "
-		      "ON o.id = l.reverses WHERE l.account_id = ? AND (l.kind IN ('sale', "
+		      "SELECT (SELECT ifnull(sum(l.amount), 0) FROM ledger l LEFT JOIN ledger o "
+		      "ON o.id = l.reverses WHERE l.account_id = ?1 AND (l.kind IN ('sale', "
 		      "'refund', 'adjustment') OR (l.kind = 'reversal' AND o.kind IN ('sale', "
-		      "'refund', 'adjustment')))",
+		      "'refund', 'adjustment')))) - "
+		      "(SELECT ifnull(sum(u.fen), 0) FROM billed_usage u WHERE u.account_id = ?1)",
 		      "i", account_id);
 }
 

@@ -108,9 +108,13 @@ int db_ledger_find(struct db *db, const char *kind, int64_t account_id, const ch
  * note names it); -SD_NOT_FOUND if none. */
 int db_ledger_reversal_of(struct db *db, int64_t id, struct ledger_rec *out);
 
-/* Sums the account's balance kept by the desk: sales, refunds and
- * adjustments, with their reversals (fees and debt repayments are not
- * credit). */
+/* Sums the account's balance kept by the desk into *balance (fen, may be
+ * negative): the credits — sales, refunds and adjustments, with their
+ * reversals (fees and debt repayments are not credit) — minus the
+ * consumption of its desk-billed meters (billed_usage.fen, priced by the
+ * poller each cycle). This is the one place the desk balance is
+ * computed: the sale, the refund, receipts and the poller's relay and
+ * low-balance checks all read it. */
 int db_ledger_balance(struct db *db, int64_t account_id, int64_t *balance);
 
 /* Changes the account's outstanding old debt by delta (never below 0). */

@@ -426,6 +426,44 @@ static const char migration_5[] =
 	"CREATE INDEX receipts_unprinted ON receipts(id) WHERE prints = 0;\n"
 	"CREATE INDEX ledger_reverses ON ledger(reverses) WHERE reverses IS NOT NULL;\n";
 
+static const char migration_billing[] =
+	/* billing: desk-billed meters (issue 7 section 6), appended last. Each poll cycle prices a
+	 * billed meter's consumption since the reading before by its tariff
+	 * and records it here. Consumption is not a cash movement, so it is
+	 * not in the ledger: the desk balance is the ledger's credits minus
+	 * the sum of fen here (db_ledger_balance). Append-only, like the
+	 * ledger. A row with wh = 0 marks a counter that went backwards or
+	 * jumped (a replaced or reset meter): nothing was billed, and billing
+	 * goes on from energy_to. energy_from/energy_to are the meter's
+	 * register at from_ts/to_ts, so the next cycle bills from energy_to;
+	 * mtd_wh is the month-to-date energy the tier blocks started from. */
+	"CREATE TABLE billed_usage (\n"
+	"  meter_id    INTEGER NOT NULL REFERENCES meters(id),\n"
+	"  account_id  INTEGER NOT NULL REFERENCES accounts(id),\n"
+	"  from_ts     INTEGER NOT NULL,\n"
+	"  to_ts       INTEGER NOT NULL CHECK (to_ts > from_ts),\n"
+	"  energy_from INTEGER NOT NULL CHECK (energy_from >= 0),\n"
+	"  energy_to   INTEGER NOT NULL CHECK (energy_to >= 0),\n"
+	"  wh          INTEGER NOT NULL CHECK (wh >= 0),\n"
+	"  mtd_wh      INTEGER NOT NULL DEFAULT 0 CHECK (mtd_wh >= 0),\n"
+	"  sharp_wh    INTEGER NOT NULL DEFAULT 0 CHECK (sharp_wh >= 0),\n"
+	"  peak_wh     INTEGER NOT NULL DEFAULT 0 CHECK (peak_wh >= 0),\n"
+	"  flat_wh     INTEGER NOT NULL DEFAULT 0 CHECK (flat_wh >= 0),\n"
+	"  valley_wh   INTEGER NOT NULL DEFAULT 0 CHECK (valley_wh >= 0),\n"
+	"  fen         INTEGER NOT NULL CHECK (fen BETWEEN 0 AND 9999999999),\n"
+	"  tariff_id   INTEGER NOT NULL REFERENCES tariffs(id),\n"
+	"  CHECK (wh = 0 OR wh = energy_to - energy_from),\n"
+	"  CHECK (wh = sharp_wh + peak_wh + flat_wh + valley_wh),\n"
+	"  CHECK (wh > 0 OR fen = 0),\n"
+	"  PRIMARY KEY (meter_id, to_ts)\n"
+	") STRICT, WITHOUT ROWID;\n"
+	/* Covers the balance's sum: the index alone answers it. */
+	"CREATE INDEX billed_usage_account ON billed_usage(account_id, fen);\n"
+	"CREATE TRIGGER billed_usage_no_update BEFORE UPDATE ON billed_usage\n"
+	"BEGIN SELECT RAISE(ABORT, 'billed usage is append-only; add an adjustment'); END;\n"
+	"CREATE TRIGGER billed_usage_no_delete BEFORE DELETE ON billed_usage\n"
+	"BEGIN SELECT RAISE(ABORT, 'billed usage is append-only; add an adjustment'); END;\n";
+
 const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
-				      migration_5 };
+				      migration_5, migration_billing };
 const int db_migration_count = (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

@@ -127,8 +127,9 @@ static int run_config_show(struct cli *c)
 		rpt_table_free(t);
 		return cli_fail(rc);
 	}
-	char keep[3][16];
+	char keep[3][16], pw[16];
 
+	snprintf(pw, sizeof(pw), "%d", c->cfg.printer_width);
 	snprintf(keep[0], sizeof(keep[0]), "%d", c->cfg.backup_keep_daily);
 	snprintf(keep[1], sizeof(keep[1]), "%d", c->cfg.backup_keep_weekly);
 	snprintf(keep[2], sizeof(keep[2]), "%d", c->cfg.backup_keep_monthly);
@@ -141,6 +142,8 @@ static int run_config_show(struct cli *c)
 		{ "backup.keep_monthly", keep[2] },
 		{ "printer.device", c->cfg.printer },
 		{ "printer.format", c->cfg.printer_format },
+		{ "printer.width", pw },
+		{ "printer.drawer", c->cfg.printer_drawer ? "yes" : "no" },
 		{ "reader.name", c->cfg.reader },
 		{ "ui.locale", c->cfg.locale },
 		{ "log.level", c->cfg.log_level },

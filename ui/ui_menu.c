@@ -1,8 +1,7 @@
 /* ui_menu: the main menu, built from the operator's roles: an entry is
  * shown only to a role that may use it (src/ checks again) and only when
- * its screen exists. The sale screen comes with the counter workflows
- * (issue 5); until then a cashier sees it named and dimmed, and it cannot
- * be chosen. */
+ * its screen exists. A cashier who inserts a user card here gets its
+ * sale screen at once (ui_card_event). */
 #include <stdio.h>
 
 #include "perm.h"
@@ -17,7 +16,10 @@ struct entry {
 };
 
 static const struct entry entries[] = {
-	{ 's', N_("Sale"), PERM_SALE, NULL, N_("not available yet") },
+	{ 's', N_("Sale"), PERM_SALE, ui_sale, NULL },
+	{ 'i', N_("Shift"), PERM_SALE, ui_shift, NULL },
+	{ 'r', N_("Receipts"), PERM_REFUND, ui_receipts, NULL },
+	{ 'k', N_("Unlock card keys"), PERM_REFUND, ui_keys_unlock, NULL },
 	{ 'f', N_("Find account"), PERM_ACCOUNT_VIEW, ui_accounts, NULL },
 	{ 'n', N_("Open new account"), PERM_ACCOUNT_OPEN, ui_account_open, NULL },
 	{ 'o', N_("Operators"), PERM_OPERATOR_MANAGE, ui_operators, NULL },
@@ -83,6 +85,11 @@ int ui_menu(struct ui *u)
 		}
 		if (key == UI_F(9) || key == UI_ESC)
 			break;
+		if (key == UI_K_CARD) {
+			if (ui_card_event(u) < 0)
+				u->quit = 1;
+			continue;
+		}
 		if (key == UI_F(1)) {
 			help();
 			continue;
