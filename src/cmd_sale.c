@@ -8,6 +8,7 @@
 #include "audit.h"
 #include "cli.h"
 #include "commands.h"
+#include "db_poll.h"
 #include "err.h"
 #include "keys.h"
 #include "money.h"
@@ -95,6 +96,24 @@ static int read_req(struct cli *c, struct sale_req *req)
 	return 0;
 }
 
+/* A bus meter's last reading, as the meter-reading service stored it. */
+static int print_reading(const struct meter_state_rec *m, void *ctx)
+{
+	struct cli *c = ctx;
+	char when[32], a[32];
+
+	if (!m->has_reading) {
+		printf("last reading: none yet (%s)\n", m->online ? "online" : "offline");
+		return 0;
+	}
+	printf("last reading: %s, %lld.%02lld kWh, meter balance %s, %s\n",
+	       cli_time(c, m->read_at, when, sizeof(when)), (long long)(m->r.energy_wh / 1000),
+	       (long long)(m->r.energy_wh % 1000 / 10),
+	       money_format_grouped(m->r.balance_fen, a, sizeof(a)),
+	       m->online ? "online" : "offline");
+	return 0;
+}
+
 /* The account's last purchases and any pending sale, under a quote: what
  * a cashier checks before taking the money. */
 static int recent_row(const struct sale_rec *s, void *ctx)
@@ -131,6 +150,9 @@ static int run_sale_quote(struct cli *c)
 	if ((rc = cli_login(c)) || (rc = sale_quote(&c->s, &req, &q)))
 		return cli_fail(rc);
 	print_quote(&q);
+	if (strcmp(q.mode, "card") &&
+	    (rc = db_poll_state_each(c->db, 0, q.meter_no, print_reading, c)))
+		return cli_fail(rc);
 	return print_recent(c, q.account_id);
 }
 

@@ -144,6 +144,7 @@ int sale_quote(const struct session *s, const struct sale_req *req, struct sale_
 		goto out;
 	q->account_id = acc->id;
 	q->meter_id = m->id;
+	snprintf(q->meter_no, sizeof(q->meter_no), "%s", m->meter_no);
 	snprintf(q->mode, sizeof(q->mode), "%s", m->mode);
 	q->debt_before = acc->debt;
 	if ((rc = tariffs_load(s->db, NULL, m->tariff_id, s->utc_offset_min, &t)))

@@ -38,6 +38,7 @@ struct sale_req {
 /* What a sale would be, shown before it is confirmed. */
 struct sale_quote {
 	int64_t account_id, meter_id;
+	char meter_no[13];
 	char mode[8];
 	int64_t amount, debt_paid, credited, energy_wh, tendered, change;
 	int64_t debt_before;      /* old debt before the sale */
