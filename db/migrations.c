@@ -435,8 +435,8 @@ static const char migration_billing[] =
 	 * ledger. A row with wh = 0 marks a counter that went backwards or
 	 * jumped (a replaced or reset meter): nothing was billed, and billing
 	 * goes on from energy_to. energy_from/energy_to are the meter's
-	 * register at from_ts/to_ts, so the next cycle bills from energy_to;
-	 * mtd_wh is the month-to-date energy the tier blocks started from. */
+	 * register at from_ts/to_ts; mtd_wh is the month-to-date energy the
+	 * tier blocks started from. */
 	"CREATE TABLE billed_usage (\n"
 	"  meter_id    INTEGER NOT NULL REFERENCES meters(id),\n"
 	"  account_id  INTEGER NOT NULL REFERENCES accounts(id),\n"
@@ -462,7 +462,18 @@ static const char migration_billing[] =
 	"CREATE TRIGGER billed_usage_no_update BEFORE UPDATE ON billed_usage\n"
 	"BEGIN SELECT RAISE(ABORT, 'billed usage is append-only; add an adjustment'); END;\n"
 	"CREATE TRIGGER billed_usage_no_delete BEFORE DELETE ON billed_usage\n"
-	"BEGIN SELECT RAISE(ABORT, 'billed usage is append-only; add an adjustment'); END;\n";
+	"BEGIN SELECT RAISE(ABORT, 'billed usage is append-only; add an adjustment'); END;\n"
+	/* Where billing of a meter stands: the reading the next cycle bills
+	 * from (ts, energy_wh), and when billing last saw a reading (seen_at):
+	 * a cursor not seen at the meter's previous reading is stale (the
+	 * meter was not billed for a while) and billing restarts from that
+	 * reading instead of charging the gap. */
+	"CREATE TABLE billing_cursor (\n"
+	"  meter_id  INTEGER PRIMARY KEY REFERENCES meters(id),\n"
+	"  ts        INTEGER NOT NULL,\n"
+	"  energy_wh INTEGER NOT NULL CHECK (energy_wh >= 0),\n"
+	"  seen_at   INTEGER NOT NULL CHECK (seen_at >= ts)\n"
+	") STRICT;\n";
 
 const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
 				      migration_5, migration_billing };

@@ -50,6 +50,18 @@ unsigned alarm_conditions(const struct poll_reading *r, int64_t now, int drift_s
 	return set;
 }
 
+unsigned alarm_desk_balance(int64_t balance, int64_t credit_limit, const int64_t alarm[3])
+{
+	unsigned set = balance < -credit_limit ? 1u << ALARM_ARREARS : 0;
+	int k;
+
+	/* The deepest level first: alarm[2] is the lowest threshold. */
+	for (k = 2; k >= 0; k--)
+		if (alarm[k] > 0 && balance <= alarm[k])
+			return set | 1u << (ALARM_LOW_BALANCE_1 + k);
+	return set;
+}
+
 char *alarm_detail(enum alarm_kind kind, const struct poll_reading *r, int64_t now, char *buf,
 		   unsigned len)
 {

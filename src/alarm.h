@@ -36,6 +36,20 @@ const char *alarm_name(enum alarm_kind kind);
  * meter's clock is more than drift_s seconds off. */
 unsigned alarm_conditions(const struct poll_reading *r, int64_t now, int drift_s);
 
+/* The alarms that follow the balance: arrears and the three low-balance
+ * levels. For a desk-billed meter the desk keeps the balance, so these
+ * come from alarm_desk_balance() instead of the meter's registers. */
+#define ALARM_BALANCE_MASK \
+	(1u << ALARM_ARREARS | 1u << ALARM_LOW_BALANCE_1 | 1u << ALARM_LOW_BALANCE_2 | \
+	 1u << ALARM_LOW_BALANCE_3)
+
+/* Returns the balance alarms (within ALARM_BALANCE_MASK) for a desk
+ * balance in fen: arrears when it is below -credit_limit (the relay is
+ * then opened), and the deepest low-balance level it is at or below
+ * (alarm[0] >= alarm[1] >= alarm[2]; a level of 0 is off), one level at
+ * a time as a meter reports them. */
+unsigned alarm_desk_balance(int64_t balance, int64_t credit_limit, const int64_t alarm[3]);
+
 /* Writes a short detail for kind in reading r into buf; returns buf. */
 char *alarm_detail(enum alarm_kind kind, const struct poll_reading *r, int64_t now, char *buf,
 		   unsigned len);

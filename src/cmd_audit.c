@@ -127,7 +127,7 @@ static int run_config_show(struct cli *c)
 		rpt_table_free(t);
 		return cli_fail(rc);
 	}
-	char keep[3][16], pw[16];
+	char keep[3][16], pw[16], daily[16];
 
 	snprintf(pw, sizeof(pw), "%d", c->cfg.printer_width);
 	snprintf(keep[0], sizeof(keep[0]), "%d", c->cfg.backup_keep_daily);
@@ -140,6 +140,8 @@ static int run_config_show(struct cli *c)
 		{ "backup.keep_daily", keep[0] },
 		{ "backup.keep_weekly", keep[1] },
 		{ "backup.keep_monthly", keep[2] },
+		{ "backup.daily_at", config_daily_text(c->cfg.backup_daily_min, daily,
+						       sizeof(daily)) },
 		{ "printer.device", c->cfg.printer },
 		{ "printer.format", c->cfg.printer_format },
 		{ "printer.width", pw },

@@ -1,5 +1,6 @@
 /* cmd_poll: `saledesk poll` — the meter-reading service in the
- * foreground (for systemd), or one cycle with --once. It needs no login:
+ * foreground (for systemd), or one cycle with --once; it also takes the
+ * daily backup at [backup] daily_at. It needs no login:
  * it is the system, run as the service user that owns the database. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,11 @@ static int run_poll(struct cli *c)
 		return cli_fail(rc);
 	o.db_path = c->cfg.db_path;
 	o.utc_offset_min = c->utc_offset_min;
+	o.backup_daily_min = c->cfg.backup_daily_min;
+	o.backup_dir = c->cfg.backup_dir;
+	o.backup_keep_daily = c->cfg.backup_keep_daily;
+	o.backup_keep_weekly = c->cfg.backup_keep_weekly;
+	o.backup_keep_monthly = c->cfg.backup_keep_monthly;
 	/* The workers open their own connections. */
 	db_close(c->db);
 	c->db = NULL;

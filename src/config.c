@@ -43,6 +43,35 @@ static int set_int(int *dst, const char *value, int lo, int hi)
 	return 1;
 }
 
+/* "HH:MM" (00:00-23:59) into minutes of the day; "" or "off" is -1. */
+static int set_daily(int *dst, const char *value)
+{
+	int h, m;
+
+	if (!value[0] || strcmp(value, "off") == 0) {
+		*dst = -1;
+		return 1;
+	}
+	if (strlen(value) != 5 || value[2] != ':' || strspn(value, "0123456789") != 2 ||
+	    strspn(value + 3, "0123456789") != 2)
+		return 0;
+	h = (value[0] - '0') * 10 + value[1] - '0';
+	m = (value[3] - '0') * 10 + value[4] - '0';
+	if (h > 23 || m > 59)
+		return 0;
+	*dst = h * 60 + m;
+	return 1;
+}
+
+char *config_daily_text(int daily_min, char *buf, unsigned len)
+{
+	if (daily_min < 0)
+		snprintf(buf, len, "off");
+	else
+		snprintf(buf, len, "%02d:%02d", daily_min / 60 % 100, daily_min % 60);
+	return buf;
+}
+
 static int one_of(const char *value, const char *const *choices)
 {
 	for (; *choices; choices++)
@@ -71,6 +100,8 @@ static int handle(void *user, const char *section, const char *name,
 		ok = set_int(&c->backup_keep_weekly, value, 0, 520);
 	else if (KEY("backup", "keep_monthly"))
 		ok = set_int(&c->backup_keep_monthly, value, 0, 1200);
+	else if (KEY("backup", "daily_at"))
+		ok = set_daily(&c->backup_daily_min, value);
 	else if (KEY("printer", "device"))
 		ok = value[0] ? set_path(p, c->printer, value) : 1;
 	else if (KEY("printer", "format"))
@@ -161,6 +192,7 @@ int config_load(const char *file_arg, const char *db_arg, struct config *cfg)
 	cfg->backup_keep_daily = 7;
 	cfg->backup_keep_weekly = 4;
 	cfg->backup_keep_monthly = 12;
+	cfg->backup_daily_min = 2 * 60 + 30;
 	snprintf(cfg->printer_format, sizeof(cfg->printer_format), "text");
 	cfg->printer_width = 32;
 	if ((rc = choose_file(file_arg, cfg->file, sizeof(cfg->file))))

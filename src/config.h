@@ -17,6 +17,9 @@ struct config {
 	int backup_keep_daily;      /* rotation: newest backup of each of the */
 	int backup_keep_weekly;     /* last N days, ISO weeks and months */
 	int backup_keep_monthly;    /* (defaults 7, 4, 12; all 0: keep all) */
+	int backup_daily_min;       /* [backup] daily_at: site-local minute of the
+				     * day the meter-reading service takes the
+				     * daily backup (default 02:30 = 150); -1 off */
 	char printer[PATH_MAX];     /* device, "file:PATH" or "cups:QUEUE"; "" none */
 	char printer_format[16];    /* "escpos" or "text" */
 	int printer_width;          /* characters per line: 32 or 48 */
@@ -32,5 +35,9 @@ struct config {
  * file_arg and db_arg may be NULL. Returns 0 or -SD_CONFIG with a detail
  * naming the file, line and key. */
 int config_load(const char *file_arg, const char *db_arg, struct config *cfg);
+
+/* Writes daily_min (from struct config) as "HH:MM", or "off" when
+ * negative, into buf (caller's, at least 6 bytes); returns buf. */
+char *config_daily_text(int daily_min, char *buf, unsigned len);
 
 #endif

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "alarm.h"
+#include "billing.h"
 #include "bus.h"
 #include "clock.h"
 #include "db.h"
@@ -460,9 +461,10 @@ static int store_meter(struct worker *w, const struct poll_meter *m, struct mete
 {
 	const struct poll_reading *r = &mw->o.r;
 	int64_t h = w->o->history_s > 0 ? w->o->history_s : POLL_DEFAULT_HISTORY_S, fz;
+	struct billing_result bill;
 	char detail[240];
 	unsigned cond;
-	int rc, k;
+	int rc, k, billed = strcmp(m->mode, "billed") == 0 && m->account_id;
 
 	if ((rc = db_poll_save_state(w->db, m->meter_id, now, &mw->o)))
 		return rc;
@@ -492,9 +494,20 @@ static int store_meter(struct worker *w, const struct poll_meter *m, struct mete
 		    (rc = alarm_set(w->db, "freeze_mismatch", m->meter_id, 0, 1, detail, now)))
 			return rc;
 	}
+	if (billed && (rc = billing_meter(w->db, m, r, now, w->o->utc_offset_min, &bill)))
+		return rc;
 	cond = alarm_conditions(r, now, w->o->drift_s);
+	/* A billed meter's own money registers mean nothing: the desk keeps
+	 * its balance, and the balance alarms follow that. */
+	if (billed)
+		cond = (cond & ~ALARM_BALANCE_MASK) |
+		       alarm_desk_balance(bill.balance, m->credit_limit, m->alarm);
 	for (k = 0; k < ALARM_METER_COUNT; k++) {
-		alarm_detail((enum alarm_kind)k, r, now, detail, sizeof(detail));
+		if (billed && (ALARM_BALANCE_MASK >> k & 1))
+			snprintf(detail, sizeof(detail), "desk balance %lld fen",
+				 (long long)bill.balance);
+		else
+			alarm_detail((enum alarm_kind)k, r, now, detail, sizeof(detail));
 		if ((rc = alarm_set(w->db, alarm_name((enum alarm_kind)k), m->meter_id, 0,
 				    (cond >> k) & 1, detail, now)))
 			return rc;
@@ -761,10 +774,12 @@ void poll_defaults(struct poll_opts *o)
 	o->drift_s = POLL_DEFAULT_DRIFT_S;
 	o->keep_days = POLL_DEFAULT_KEEP_DAYS;
 	o->utc_offset_min = 480;
+	o->backup_daily_min = -1;
 }
 
 int poll_run(const struct poll_opts *o)
 {
+	struct poll_backup_state backup = { "", 0 };
 	struct worker *v = NULL;
 	sigset_t set, old;
 	siginfo_t info;
@@ -782,9 +797,14 @@ int poll_run(const struct poll_opts *o)
 		goto out;
 	if (o->once) {
 		rc = stop_workers(v, n);
+		/* A failed backup is logged; the cycle's result stands. */
+		poll_daily_backup(o, &backup);
 		goto out;
 	}
 	for (;;) {
+		/* The daily backup runs here, on the main thread, while the bus
+		 * threads go on polling (the copy is one read snapshot). */
+		poll_daily_backup(o, &backup);
 		sig = sigtimedwait(&set, &info, &tick);
 		if (sig == SIGHUP) {
 			log_info("SIGHUP: reloading the bus list");

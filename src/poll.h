@@ -5,6 +5,8 @@
 #ifndef SALEDESK_POLL_H
 #define SALEDESK_POLL_H
 
+#include <stdint.h>
+
 struct poll_opts {
 	const char *db_path;
 	int once;             /* one cycle per bus, then return */
@@ -16,6 +18,10 @@ struct poll_opts {
 	int keep_days;        /* history retention */
 	int utc_offset_min;   /* the site's offset: meters keep local time */
 	int stats;            /* print one line per bus cycle on stdout */
+	/* The daily backup the service takes (poll_backup.c) */
+	int backup_daily_min; /* site-local minute of the day; -1 off */
+	const char *backup_dir;
+	int backup_keep_daily, backup_keep_weekly, backup_keep_monthly;
 };
 
 #define POLL_DEFAULT_INTERVAL_MS 10000
@@ -25,12 +31,40 @@ struct poll_opts {
 #define POLL_DEFAULT_DRIFT_S 120
 #define POLL_DEFAULT_KEEP_DAYS 400
 
-/* Fills *o with the defaults. */
+/* The settings row holding the site-local date ("YYYY-MM-DD") of the
+ * last daily backup that succeeded, so a restart does not repeat it. */
+#define POLL_BACKUP_SETTING "backup.last_daily"
+/* A failed daily backup (disk full, folder missing) is tried again
+ * after this long, not every tick. */
+#define POLL_BACKUP_RETRY_MS (15 * 60 * 1000)
+
+/* What the main loop remembers between daily-backup checks. */
+struct poll_backup_state {
+	char last_day[11];     /* "" until read from the database */
+	int64_t retry_at_ms;   /* monotonic; 0 none */
+};
+
+/* Fills *o with the defaults (the daily backup off). */
 void poll_defaults(struct poll_opts *o);
 
 /* Runs the service until SIGTERM or SIGINT (finishing each bus's cycle
  * and committing it) or, with o->once, for one cycle. SIGHUP reloads the
  * bus list. Returns 0 or a negative SD_ code. */
 int poll_run(const struct poll_opts *o);
+
+/* Writes the site-local date of now as "YYYY-MM-DD" into day and returns
+ * 1 when the daily backup is due: daily_min >= 0, the local time of day
+ * is at or past daily_min, and last_day (the date of the last success,
+ * "" if none) is not today. Pure. */
+int poll_backup_due(int64_t now, int utc_offset_min, int daily_min, const char *last_day,
+		    char day[11]);
+
+/* Takes the daily backup into o->backup_dir with backup_run() as the
+ * system session if it is due, and records the day in settings
+ * (POLL_BACKUP_SETTING). Runs on the service's main thread, never on a
+ * bus thread. A failure is logged and retried after
+ * POLL_BACKUP_RETRY_MS; it never stops the service. Returns 1 if a
+ * backup was taken, 0 if none was due, or a negative SD_ code (logged). */
+int poll_daily_backup(const struct poll_opts *o, struct poll_backup_state *st);
 
 #endif

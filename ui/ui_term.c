@@ -3,7 +3,7 @@
  * display columns so CJK text lines up. */
 #include <errno.h>
 #include <locale.h>
-#include <poll.h>
+#include <sys/poll.h> /* not <poll.h>: -Isrc finds our src/poll.h first */
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
