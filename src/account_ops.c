@@ -511,9 +511,9 @@ int account_replace_meter(const struct session *s, const struct session *approve
 		goto out;
 	}
 	if (!strcmp(old->mode, "card"))
-		snprintf(res->note, sizeof(res->note), "the customer's card names the old meter: issue "
-			 "a replacement card (saledesk card issue %s --replacement); the balance %s "
-			 "is recorded, its load onto the card is left to do", acc->account_no,
+		snprintf(res->note, sizeof(res->note), "the customer's card names the old meter; a "
+			 "card naming the new one and the load of the balance carried (%s) onto it "
+			 "are not done by the desk yet: the balance is recorded",
 			 money_format(balance, money, sizeof(money)));
 	else if (!strcmp(old->mode, "remote"))
 		snprintf(res->note, sizeof(res->note), "wire the new meter to its bus (saledesk meter "

@@ -141,9 +141,10 @@ static int run_account_activate(struct cli *c)
 	io_init(c, &io);
 	if (money_opt(c, "fee", &fee) < 0)
 		return 2;
+	/* the card meter's card is issued (or found issued, on a repeat) */
 	if ((rc = cli_login(c)) ||
 	    (rc = account_card_needs(&c->s, c->argv[0], &card_meter, &active)) ||
-	    (card_meter && !active && (rc = card_io(c, &io, &r, &ring))) ||
+	    (card_meter && (rc = card_io(c, &io, &r, &ring))) ||
 	    (rc = account_activate(&c->s, &io, c->argv[0], fee, &res)))
 		goto out;
 	printf("Account %s is open.\n", res.account_no);

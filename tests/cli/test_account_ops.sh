@@ -49,9 +49,15 @@ contains "$(cat "$PRN")" "ACCOUNT OPENING" "...and it was printed"
 is "$(db "SELECT status FROM cards WHERE serial = '0102030405060708'")" active "the card is active"
 
 vcard_ctl remove >/dev/null 2>&1
-expect_rc 1 "without a card in the reader the account opens but the card fails" \
+expect_rc 1 "without a card in the reader nothing is opened" \
 	cashier_keys account open --name "李四" --room 302 --meter 202400000002 --tariff RES \
 	--issue-card --wait 1
+contains "$err" "no card in the reader" "...the cashier is told to insert the card"
+is "$(db "SELECT count(*) FROM meters WHERE meter_no = '202400000002'")" 0 "...and nothing is opened"
+new_card other 2222222222222222 other
+expect_rc 1 "with another utility's card the account opens but the card fails" \
+	cashier_keys account open --name "李四" --room 302 --meter 202400000002 --tariff RES \
+	--issue-card
 contains "$err" "account 00000002 was opened, but its card was not issued" "...it says exactly that"
 contains "$err" "saledesk card issue 00000002" "...and how to finish"
 new_card c2 1111111111111111
@@ -143,7 +149,7 @@ contains "$out" "final_reading_wh=1234500" "...in Wh"
 contains "$out" "balance_carried=1250" "...with the balance carried"
 expect_rc 0 "the card meter of account 2 is replaced" approved account replace-meter 00000002 \
 	--old 202400000002 --new 202400000008 --final-reading 10
-contains "$out" "replacement card" "...the cashier is told the card must be replaced"
+contains "$out" "not done by the desk yet" "...the cashier is told what is left to do with the card"
 
 # ---- 7. card loss report ----
 use_card "$CARD_A"
@@ -204,7 +210,7 @@ contains "$out" "Paid back 12.34 yuan" "...the meter's balance is paid back"
 contains "$out" "Card 0404040404040404 is retired" "...the card is retired"
 is "$(db "SELECT status || ' ' || (closed_at IS NOT NULL) FROM accounts WHERE account_no = '$A1'")" \
 	"closed 1" "the account is closed with its time"
-is "$(db "SELECT group_concat(DISTINCT status) FROM meters m JOIN accounts a ON a.id = m.account_id
+is "$(db "SELECT group_concat(DISTINCT m.status) FROM meters m JOIN accounts a ON a.id = m.account_id
 	WHERE a.account_no = '$A1'")" removed "its meters are removed"
 is "$(db "SELECT status FROM cards WHERE serial = '0404040404040404'")" replaced "its card is retired"
 expect_rc 0 "the close receipt" cashier receipt show \
