@@ -137,3 +137,58 @@ int db_card_raise_seq(struct db *db, int64_t id, int64_t seq)
 	return db_run(db, "UPDATE cards SET purchase_seq = max(purchase_seq, ?) WHERE id = ?", "ii",
 		      seq, id);
 }
+
+int db_card_return_add(struct db *db, const struct card_return_rec *r, int *added)
+{
+	int rc = db_run(db,
+			"INSERT OR IGNORE INTO card_returns(card_id, account_id, meter_no, count, unit, "
+			"remaining, overdraft, energy_wh, status, result, illegal, meter_time, read_at) "
+			"VALUES (?, NULLIF(?, 0), ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+			"iitiiiiiiiiii", r->card_id, r->account_id, r->meter_no, r->count, r->unit,
+			r->remaining, r->overdraft, r->energy_wh, r->status, r->result, r->illegal,
+			r->meter_time, r->read_at);
+
+	*added = rc ? 0 : sqlite3_changes(db->conn) > 0;
+	return rc;
+}
+
+int db_card_return_each(struct db *db, int64_t account_id, int64_t limit,
+			int (*fn)(const struct card_return_rec *, void *), void *ctx)
+{
+	struct card_return_rec r;
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = db_prepare(db, &st,
+			"SELECT r.id, r.card_id, ifnull(r.account_id, 0), c.serial, r.meter_no, r.count, "
+			"r.unit, r.remaining, r.overdraft, r.energy_wh, r.status, r.result, r.illegal, "
+			"r.meter_time, r.read_at FROM card_returns r JOIN cards c ON c.id = r.card_id "
+			"WHERE ?1 = 0 OR r.account_id = ?1 ORDER BY r.id DESC LIMIT ?2",
+			"ii", account_id, limit > 0 ? limit : (int64_t)-1);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		memset(&r, 0, sizeof(r));
+		r.id = sqlite3_column_int64(st, 0);
+		r.card_id = sqlite3_column_int64(st, 1);
+		r.account_id = sqlite3_column_int64(st, 2);
+		db_col_text(st, 3, r.serial, sizeof(r.serial));
+		db_col_text(st, 4, r.meter_no, sizeof(r.meter_no));
+		r.count = sqlite3_column_int64(st, 5);
+		r.unit = sqlite3_column_int64(st, 6);
+		r.remaining = sqlite3_column_int64(st, 7);
+		r.overdraft = sqlite3_column_int64(st, 8);
+		r.energy_wh = sqlite3_column_int64(st, 9);
+		r.status = sqlite3_column_int64(st, 10);
+		r.result = sqlite3_column_int64(st, 11);
+		r.illegal = sqlite3_column_int64(st, 12);
+		r.meter_time = sqlite3_column_int64(st, 13);
+		r.read_at = sqlite3_column_int64(st, 14);
+		if ((rc = fn(&r, ctx)))
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, rc, "return records");
+out:
+	sqlite3_finalize(st);
+	return rc;
+}

@@ -47,6 +47,22 @@ int db_card_set_seq(struct db *db, const char *serial, int64_t seq);
 /* Raises the purchase number card id holds to seq (never lowers it). */
 int db_card_raise_seq(struct db *db, int64_t id, int64_t seq);
 
+/* A return record as the desk keeps it (card spec 5.4). */
+struct card_return_rec {
+	int64_t id, card_id, account_id;
+	char serial[17], meter_no[13];
+	int64_t count, unit, remaining, overdraft, energy_wh, status, result, illegal;
+	int64_t meter_time, read_at;
+};
+
+/* Keeps return record r unless it is already kept; *added says which. */
+int db_card_return_add(struct db *db, const struct card_return_rec *r, int *added);
+
+/* Calls fn for the newest limit return records of account_id (0: all
+ * accounts), newest first. */
+int db_card_return_each(struct db *db, int64_t account_id, int64_t limit,
+			int (*fn)(const struct card_return_rec *, void *), void *ctx);
+
 /* Calls fn for every card, by serial. */
 int db_card_each(struct db *db, int (*fn)(const struct card_rec *, void *), void *ctx);
 

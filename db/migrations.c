@@ -475,6 +475,33 @@ static const char migration_billing[] =
 	"  seen_at   INTEGER NOT NULL CHECK (seen_at >= ts)\n"
 	") STRICT;\n";
 
+static const char migration_7[] =
+	/* 7: return records (返写, card spec 5.4) the desk has seen: what a
+	 * meter wrote back onto a user card — its purchase count, balance,
+	 * overdraft, energy, status and the result of the insertion. Kept
+	 * once each (the same record is read at every insertion until the
+	 * next purchase clears it), shown at the counter, never changed. */
+	"CREATE TABLE card_returns (\n"
+	"  id         INTEGER PRIMARY KEY,\n"
+	"  card_id    INTEGER NOT NULL REFERENCES cards(id),\n"
+	"  account_id INTEGER REFERENCES accounts(id),\n"
+	"  meter_no   TEXT NOT NULL CHECK (length(meter_no) <= 12),\n"
+	"  count      INTEGER NOT NULL CHECK (count >= 0),\n"
+	"  unit       INTEGER NOT NULL CHECK (unit BETWEEN 0 AND 2),\n"
+	"  remaining  INTEGER NOT NULL,\n"
+	"  overdraft  INTEGER NOT NULL,\n"
+	"  energy_wh  INTEGER NOT NULL,\n"
+	"  status     INTEGER NOT NULL,\n"
+	"  result     INTEGER NOT NULL CHECK (result BETWEEN 0 AND 255),\n"
+	"  illegal    INTEGER NOT NULL,\n"
+	"  meter_time INTEGER NOT NULL,\n"
+	"  read_at    INTEGER NOT NULL,\n"
+	"  UNIQUE (card_id, count, meter_time, result)\n"
+	") STRICT;\n"
+	"CREATE INDEX card_returns_account ON card_returns(account_id, id);\n"
+	"CREATE TRIGGER card_returns_no_update BEFORE UPDATE ON card_returns\n"
+	"BEGIN SELECT RAISE(ABORT, 'return records are kept as read'); END;\n";
+
 const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
-				      migration_5, migration_billing };
+				      migration_5, migration_billing, migration_7 };
 const int db_migration_count = (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

@@ -63,15 +63,33 @@ static int settle(const struct session *s, const struct card_state *st, struct c
 		rec->purchase_seq = st->last.seq;
 		wrote = 1;
 	}
-	if (st->returned) {
-		if ((rc = audit_log(s, "card.return", hex,
-				    "meter=%s count=%u unit=%u remaining=%u overdraft=%u energy_wh=%llu "
-				    "status=%04X result=%02X time=%u",
-				    st->ret.meter, st->ret.count, st->ret.unit, st->ret.remaining,
-				    st->ret.overdraft, (unsigned long long)st->ret.energy,
-				    st->ret.status, st->ret.result, st->ret.time)))
+	if (known && st->returned) {
+		/* the same record is read at every insertion: keep it once */
+		struct card_return_rec r = { 0 };
+		int added = 0;
+		r.card_id = rec->id;
+		r.account_id = rec->account_id;
+		snprintf(r.meter_no, sizeof(r.meter_no), "%s", st->ret.meter);
+		r.count = st->ret.count;
+		r.unit = st->ret.unit;
+		r.remaining = st->ret.remaining;
+		r.overdraft = st->ret.overdraft;
+		r.energy_wh = (int64_t)st->ret.energy;
+		r.status = st->ret.status;
+		r.result = st->ret.result;
+		r.illegal = st->ret.illegal;
+		r.meter_time = st->ret.time;
+		r.read_at = clock_now();
+		if ((rc = db_card_return_add(s->db, &r, &added)) ||
+		    (added && (rc = audit_log(s, "card.return", hex,
+					      "meter=%s count=%u unit=%u remaining=%u overdraft=%u "
+					      "energy_wh=%llu status=%04X result=%02X time=%u",
+					      st->ret.meter, st->ret.count, st->ret.unit,
+					      st->ret.remaining, st->ret.overdraft,
+					      (unsigned long long)st->ret.energy, st->ret.status,
+					      st->ret.result, st->ret.time))))
 			goto out;
-		wrote = 1;
+		wrote |= added;
 	}
 	if (!wrote) {
 		db_rollback(s->db);
@@ -532,4 +550,25 @@ int card_desk_list(const struct session *s, int (*fn)(const struct card_rec *, v
 	int rc = perm_check(s, PERM_ACCOUNT_VIEW);
 
 	return rc ? rc : db_card_each(s->db, fn, ctx);
+}
+
+int card_desk_returns(const struct session *s, const char *account_no, int64_t limit,
+		      int (*fn)(const struct card_return_rec *, void *), void *ctx)
+{
+	struct account_rec *acc;
+	int64_t id = 0;
+	int rc = perm_check(s, PERM_ACCOUNT_VIEW);
+
+	if (rc)
+		return rc;
+	if (account_no) {
+		if (!(acc = calloc(1, sizeof(*acc))))
+			return err_set(-SD_NOMEM, "account");
+		rc = account_get(s, account_no, acc);
+		id = acc->id;
+		free(acc);
+		if (rc)
+			return rc;
+	}
+	return db_card_return_each(s->db, id, limit, fn, ctx);
 }

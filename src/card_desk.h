@@ -68,6 +68,12 @@ int card_desk_cancel(const struct session *s, struct card_reader *r,
 		     const struct card_keyring *ring, const char *account_no, int64_t seq,
 		     struct card_state *before, int *already);
 
+/* Calls fn for the newest limit (0: all) return records kept for
+ * account_no (NULL: every account), newest first. Needs
+ * PERM_ACCOUNT_VIEW. */
+int card_desk_returns(const struct session *s, const char *account_no, int64_t limit,
+		      int (*fn)(const struct card_return_rec *, void *), void *ctx);
+
 /* Lists the cards the database knows. Needs PERM_ACCOUNT_VIEW. */
 int card_desk_list(const struct session *s, int (*fn)(const struct card_rec *, void *),
 		   void *ctx);

@@ -443,7 +443,48 @@ static int run_card_list(struct cli *c)
 	return cli_table_done(c, l.t, rc);
 }
 
+static int return_row(const struct card_return_rec *r, void *ctx)
+{
+	struct list_ctx *l = ctx;
+	char cnt[16], rem[32], od[32], kwh[32], res[8], when[32], read[32];
 
+	snprintf(cnt, sizeof(cnt), "%lld", (long long)r->count);
+	if (r->unit == 2) {
+		snprintf(rem, sizeof(rem), "%lld Wh", (long long)r->remaining);
+		snprintf(od, sizeof(od), "%lld Wh", (long long)r->overdraft);
+	} else {
+		money_format(r->remaining, rem, sizeof(rem));
+		money_format(r->overdraft, od, sizeof(od));
+	}
+	snprintf(kwh, sizeof(kwh), "%lld.%02lld", (long long)(r->energy_wh / 1000),
+		 (long long)(r->energy_wh % 1000 / 10));
+	snprintf(res, sizeof(res), "%02llX", (long long)r->result);
+	return rpt_table_add(l->t, (const char *[]){ r->serial, r->meter_no, cnt, rem, od, kwh, res,
+						     cli_time(l->c, r->meter_time, when, sizeof(when)),
+						     cli_time(l->c, r->read_at, read, sizeof(read)) });
+}
+
+static int run_card_returns(struct cli *c)
+{
+	static const char *const cols[] = { "card", "meter", "count", "remaining", "overdraft",
+					    "energy_kwh", "result", "meter_time", "read_at" };
+	struct list_ctx l = { c, NULL };
+	const char *lim = cli_get(c, "limit");
+	int rc;
+
+	if ((rc = cli_login(c)))
+		return cli_fail(rc);
+	if (!(l.t = rpt_table_new(9, cols)))
+		return cli_fail(-SD_NOMEM);
+	rc = card_desk_returns(&c->s, c->argc ? c->argv[0] : NULL, lim ? strtoll(lim, NULL, 10) : 0,
+			       return_row, &l);
+	return cli_table_done(c, l.t, rc);
+}
+
+static const struct cli_opt returns_opts[] = {
+	{ "limit", "N", 0, "the newest N only" },
+	{ NULL, NULL, 0, NULL },
+};
 static const struct cli_opt wait_opts[] = {
 	{ "removed", NULL, 0, "wait for the card to be taken out instead" },
 	{ "timeout", "SECONDS", 0, "give up after that long (default 30)" },
@@ -525,4 +566,9 @@ const struct cli_cmd cmd_card_cancel = {
 const struct cli_cmd cmd_card_list = {
 	"card list", "", "list the cards the desk has issued",
 	CLI_LOGIN | CLI_FORMAT, NULL, 0, 0, run_card_list,
+};
+const struct cli_cmd cmd_card_returns = {
+	"card returns", "[ACCOUNT]",
+	"list the meters' write-backs (返写) read from user cards: balance, count, result",
+	CLI_LOGIN | CLI_FORMAT, returns_opts, 0, 1, run_card_returns,
 };

@@ -16,6 +16,7 @@ extern const struct cli_cmd cmd_config_show;
 extern const struct cli_cmd cmd_keys_init, cmd_keys_rotate, cmd_keys_status;
 extern const struct cli_cmd cmd_card_readers, cmd_card_wait, cmd_card_read, cmd_card_issue,
 	cmd_card_issue_tech, cmd_card_check, cmd_card_recycle, cmd_card_load, cmd_card_cancel,
+	cmd_card_returns,
 	cmd_card_list;
 
 /* Reads the key-file passphrase of --passphrase-fd or the terminal into

@@ -69,6 +69,11 @@ contains "$meter_out" "result: 00" "the meter credits purchase 1"
 expect_rc 0 "after the meter, the card shows its write-back" cashier_keys card read --verify
 contains "$out" "written back: yes, by meter 202400000001" "...from the meter"
 contains "$out" "meter count: 1" "...with its count"
+expect_rc 0 "the card is read again" cashier_keys card read --verify
+expect_rc 0 "the desk keeps the write-back" as li cashier-pw-1 card returns $ACC --format tsv
+contains "$out" $'0102030405060708\t202400000001\t1\t' "...with the meter and its count"
+[ "$(grep -c 202400000001 <<<"$out")" = 1 ] && ok "...once, however often the card is read" ||
+	not_ok "...once, however often the card is read"
 expect_rc 0 "purchase 2 is written after the write-back" card_load $ACC 20
 contains "$out" "Wrote purchase 2 of 20.00 yuan" "...number 2"
 meter_insert 202400000001
