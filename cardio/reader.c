@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <winscard.h>
 
@@ -272,7 +273,19 @@ int reader_connect(struct card_reader *r, uint8_t *atr, size_t *atr_len)
 		SCardDisconnect(r->h, SCARD_LEAVE_CARD);
 		r->connected = 0;
 	}
-	rv = SCardConnect(r->ctx, r->name, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0, &r->h, &r->proto);
+	/* A card just inserted (or left by a client that died mid-exchange)
+	 * can fail its first power-up or protocol negotiation; pcscd then
+	 * says "protocol mismatch" or "unresponsive" once. Try again briefly
+	 * before telling the cashier anything. */
+	for (int tries = 0;; tries++) {
+		rv = SCardConnect(r->ctx, r->name, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0, &r->h,
+				  &r->proto);
+		if (tries >= 4 || (rv != SCARD_E_PROTO_MISMATCH && rv != SCARD_W_UNRESPONSIVE_CARD &&
+				   rv != SCARD_W_UNPOWERED_CARD && rv != SCARD_W_RESET_CARD))
+			break;
+		log_debug("reader: connect: %s; trying again", pcsc_stringify_error(rv));
+		nanosleep(&(struct timespec){ 0, 100000000L }, NULL);
+	}
 	if (rv == SCARD_E_NO_SERVICE || rv == SCARD_E_SERVICE_STOPPED) {
 		drop_ctx(r);
 		r->name[0] = 0;
