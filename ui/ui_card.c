@@ -23,6 +23,9 @@
 
 /* How long the watcher rests before trying pcscd or the reader again. */
 #define RETRY_MS 3000
+/* Reads tried 200 ms apart of a card pcscd says is present before it is
+ * reported as not answering. */
+#define READ_TRIES 10
 
 struct ui_card {
 	pthread_t thread;
@@ -52,9 +55,11 @@ static void publish(struct ui_card *w, const struct ui_card_info *next)
 		w->info.gen = gen;
 	}
 	pthread_mutex_unlock(&w->mu);
-	/* A full pipe already holds a wake-up; the write may fail then. */
-	if (changed && write(w->pipe[1], "c", 1) < 0 && errno != EAGAIN)
-		return;
+	if (changed) {
+		/* A full pipe already holds a wake-up: a failed write loses nothing. */
+		ssize_t n = write(w->pipe[1], "c", 1);
+		(void)n;
+	}
 }
 
 static void publish_state(struct ui_card *w, enum ui_card_state st, int rc)
@@ -107,8 +112,9 @@ static int checkpoint(struct ui_card *w, int *resumed)
 	return stop;
 }
 
-/* Reads the card plainly and publishes it. Returns 1 card present, 0 no
- * card, or a negative code when pcscd or the reader went away. */
+/* Reads the card plainly and publishes it. Returns 1 when published, 0
+ * when the card did not answer (not powered yet, or gone), or a negative
+ * code when pcscd or the reader went away. */
 static int read_card(struct ui_card *w, struct card_reader *r)
 {
 	struct card_state st;
@@ -118,11 +124,8 @@ static int read_card(struct ui_card *w, struct card_reader *r)
 	/* Let go of the card at once: a sale may want it next. */
 	reader_disconnect(r, 0);
 	memset(&n, 0, sizeof(n));
-	if (rc == -SD_NO_CARD || rc == -SD_CARD_PULLED) {
-		n.state = UI_CARD_NONE;
-		publish(w, &n);
+	if (rc == -SD_NO_CARD || rc == -SD_CARD_PULLED)
 		return 0;
-	}
 	if (rc == -SD_PCSC_DOWN || rc == -SD_NO_READER)
 		return rc;
 	if (rc) {
@@ -144,6 +147,28 @@ static int read_card(struct ui_card *w, struct card_reader *r)
 	return 1;
 }
 
+struct presence {
+	const char *name;
+	int present;
+};
+
+static void seen(const char *name, int card_present, void *ctx)
+{
+	struct presence *p = ctx;
+
+	if (!strcmp(name, p->name))
+		p->present = card_present;
+}
+
+/* Whether pcscd sees a card in r's reader: 1, 0, or a negative code. */
+static int in_reader(struct card_reader *r)
+{
+	struct presence p = { reader_name(r), 0 };
+	int rc = reader_list(seen, &p);
+
+	return rc ? rc : p.present;
+}
+
 static enum ui_card_state state_of(int rc)
 {
 	return rc == -SD_PCSC_DOWN ? UI_CARD_PCSC_DOWN : rc == -SD_NO_READER ? UI_CARD_NO_READER
@@ -155,12 +180,15 @@ static void *watch(void *arg)
 	struct ui_card *w = arg;
 	struct card_reader *r = NULL;
 	int present = -1, resumed, rc;   /* -1: not known, read the reader */
+	int tries = 0;                   /* reads of a present card that got no answer */
 
 	for (;;) {
 		if (checkpoint(w, &resumed))
 			break;
-		if (resumed)
+		if (resumed) {
 			present = -1;
+			tries = 0;
+		}
 		if (!r) {
 			if ((rc = reader_open(w->reader, &r))) {
 				publish_state(w, state_of(rc), rc);
@@ -170,15 +198,35 @@ static void *watch(void *arg)
 			present = -1;
 		}
 		if (present < 0) {
-			rc = read_card(w, r);
+			/* Presence is pcscd's word, not the read's: a card just
+			 * inserted (or reset by the sale) may not answer yet. */
+			rc = tries ? 1 : in_reader(r);
+			if (rc == 1)
+				rc = read_card(w, r);
+			else if (rc == 0) {
+				publish_state(w, UI_CARD_NONE, 0);
+				present = 0;
+			}
 			if (rc < 0) {
 				publish_state(w, state_of(rc), rc);
 				reader_free(r);
 				r = NULL;
+				tries = 0;
 				nap(w, RETRY_MS);
 				continue;
 			}
-			present = rc;
+			if (present == 0)
+				continue;
+			if (rc == 0 && ++tries < READ_TRIES) {
+				nap(w, 200);
+				continue;
+			}
+			if (rc == 0)
+				publish_state(w, UI_CARD_ERROR,
+					      err_set(-SD_NO_CARD, "the card does not answer: take it "
+								   "out and insert it again"));
+			present = 1;
+			tries = 0;
 			continue;
 		}
 		pthread_mutex_lock(&w->mu);
@@ -200,6 +248,7 @@ static void *watch(void *arg)
 				present = -1;  /* a card came: read it */
 			}
 		} else if (rc != -SD_CARD_CANCELLED && rc != -SD_TIMEOUT) {
+			/* pcscd or the reader went away: say so, start over. */
 			publish_state(w, state_of(rc), rc);
 			reader_free(r);
 			r = NULL;

@@ -46,7 +46,8 @@ static int add(const struct sale_rec *r, void *ctx)
 	}
 	rs->recs[rs->n++] = *r;
 	snprintf(id, sizeof(id), "%lld", (long long)r->id);
-	snprintf(st, sizeof(st), "%s%s", r->status, r->reversed ? _(", reversed") : "");
+	/* A reversed sale stays complete in the ledger; "reversed" says more. */
+	snprintf(st, sizeof(st), "%s", r->reversed ? _("reversed") : r->status);
 	if (r->receipt_id)
 		snprintf(rc, sizeof(rc), "%lld", (long long)r->receipt_id);
 	else

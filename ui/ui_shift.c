@@ -70,23 +70,27 @@ static void show(struct ui *u, const struct shift_rec *sh, int y)
 static void view_text(struct ui *u, const char *title, const char *head, const char *text)
 {
 	char *copy = ui_xstrdup(text), **lines, *p;
-	int n = 1, first = 0, top, bottom, key, rows;
+	int n = 1, first = 0, top, bottom, key, rows, hl;
 
 	for (p = copy; *p; p++)
 		n += *p == '\n';
 	lines = ui_xcalloc((size_t)n, sizeof(*lines));
+	/* Split in place, keeping blank lines (the report's spacing). */
 	n = 0;
-	for (p = strtok(copy, "\n"); p; p = strtok(NULL, "\n"))
+	for (p = copy; p;) {
 		lines[n++] = p;
+		if ((p = strchr(p, '\n')))
+			*p++ = 0;
+	}
 	ui_push(u, title);
 	while (!u->quit) {
 		ui_frame(u, zkeys, &top, &bottom);
 		attrset(A_BOLD);
-		ui_wrap(head, top, 2, COLS - 4, 1);
+		hl = ui_wrap(head, top, 2, COLS - 4, 1);
 		attrset(A_NORMAL);
-		rows = bottom - top - 2;
+		rows = bottom - top - hl;
 		for (int i = 0; i < rows && first + i < n; i++)
-			ui_put(top + 3 + i, 4, lines[first + i], COLS - 6, 0);
+			ui_put(top + hl + 1 + i, 4, lines[first + i], COLS - 6, 0);
 		curs_set(0);
 		refresh();
 		key = ui_fkeys_map(zkeys, ui_getkey());
@@ -190,21 +194,21 @@ static int close_shift(struct ui *u)
 		return rc;
 	u->shift_id = 0;
 	diff = c.sh.counted_cash - c.sh.expected;
-	snprintf(head, sizeof(head), "%s %lld %s. %s %s, %s %s, %s %s%s", _("Shift"),
+	snprintf(head, sizeof(head), "%s %lld %s: %s %s, %s %s, %s %s%s (%s)", _("Shift"),
 		 (long long)c.sh.id, _("closed"), _("counted"),
 		 money_format_grouped(c.sh.counted_cash, m1, sizeof(m1)), _("expected"),
-		 money_format_grouped(c.sh.expected, m2, sizeof(m2)),
-		 diff > 0 ? _("over") : diff < 0 ? _("short") : _("over/short"),
-		 diff > 0 ? "+" : "", money_format_grouped(diff, m3, sizeof(m3)));
+		 money_format_grouped(c.sh.expected, m2, sizeof(m2)), _("over/short"),
+		 diff > 0 ? "+" : "", money_format_grouped(diff, m3, sizeof(m3)),
+		 diff > 0 ? _("over") : diff < 0 ? _("short") : _("exact"));
 	if (u->cfg.printer[0]) {
 		struct sale_io io = { NULL, NULL, &u->cfg, zh(u) };
 		size_t n = strlen(head);
 		ui_progress(_("Printing the Z-report…"));
 		if ((rc = shift_print_zreport(&u->s, &io, &c.sh)))
-			snprintf(head + n, sizeof(head) - n, " %s: %s", _("Z-report NOT PRINTED"),
+			snprintf(head + n, sizeof(head) - n, "\n%s: %s", _("Z-report NOT PRINTED"),
 				 err_text(rc, why, sizeof(why)));
 		else
-			snprintf(head + n, sizeof(head) - n, " %s", _("Z-report printed."));
+			snprintf(head + n, sizeof(head) - n, "\n%s", _("Z-report printed."));
 	}
 	doc = ui_xcalloc(1, sizeof(*doc));
 	rc = shift_zreport(&u->s, &c.sh, u->cfg.printer_width ? u->cfg.printer_width : 32, zh(u),

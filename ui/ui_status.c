@@ -13,7 +13,7 @@
 static void reader_text(const struct ui *u, char *out, size_t len)
 {
 	struct ui_card_info ci;
-	char padded[16];
+	char padded[32];
 	size_t n;
 
 	ui_card_get(u->card, &ci);
