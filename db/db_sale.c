@@ -156,18 +156,28 @@ int db_sale_seq_dead(struct db *db, int64_t account_id, int64_t seq, int *dead)
 	return rc;
 }
 
+/* Another desk process may have settled the sale since it was read:
+ * exactly one pending row must change, or nothing is booked. */
+static int settled_once(struct db *db, int rc, int64_t id)
+{
+	if (!rc && sqlite3_changes(db->conn) != 1)
+		return err_set(-SD_STATE, "sale %lld was already settled by another desk process",
+			       (long long)id);
+	return rc;
+}
+
 int db_sale_complete(struct db *db, int64_t id, int64_t ledger_id, int64_t now)
 {
-	return db_run(db, "UPDATE sales SET status = 'complete', ledger_id = ?, settled_at = ? "
-			  "WHERE id = ? AND status = 'pending'",
-		      "iii", ledger_id, now, id);
+	return settled_once(db, db_run(db, "UPDATE sales SET status = 'complete', ledger_id = ?, "
+					   "settled_at = ? WHERE id = ? AND status = 'pending'",
+				       "iii", ledger_id, now, id), id);
 }
 
 int db_sale_void(struct db *db, int64_t id, const char *reason, int64_t now)
 {
-	return db_run(db, "UPDATE sales SET status = 'void', reason = substr(?, 1, 200), "
-			  "settled_at = ? WHERE id = ? AND status = 'pending'",
-		      "tii", reason, now, id);
+	return settled_once(db, db_run(db, "UPDATE sales SET status = 'void', reason = substr(?, 1, "
+					   "200), settled_at = ? WHERE id = ? AND status = 'pending'",
+				       "tii", reason, now, id), id);
 }
 
 int db_sale_each(struct db *db, const struct sale_filter *f,

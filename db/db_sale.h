@@ -43,10 +43,12 @@ int db_sale_get(struct db *db, int64_t id, struct sale_rec *out);
 /* Reads the account's pending sale; -SD_NOT_FOUND if none. */
 int db_sale_pending_of(struct db *db, int64_t account_id, struct sale_rec *out);
 
-/* Marks pending sale id complete with its ledger row. */
+/* Marks pending sale id complete with its ledger row; -SD_STATE if it is
+ * no longer pending (settled by another process meanwhile). */
 int db_sale_complete(struct db *db, int64_t id, int64_t ledger_id, int64_t now);
 
-/* Marks pending sale id void (no money taken) with reason. */
+/* Marks pending sale id void (no money taken) with reason; -SD_STATE if
+ * it is no longer pending. */
 int db_sale_void(struct db *db, int64_t id, const char *reason, int64_t now);
 
 /* Finds the complete card sale of account_id that wrote purchase seq;
