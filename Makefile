@@ -150,6 +150,8 @@ check-run: build/san/saledesk $(UNIT_SAN) $(SIM_SAN) $(MO_FILES)
 	    SALEDESK_UNITDIR=$(CURDIR)/build/san/tests/unit \
 	    bash tests/run.sh
 
+# On a terminal: the sample campus, then the counter UI on a simulated card
+# reader and meters (tests/demo/demo.sh); off one, a command-line tour.
 demo:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory demo-run

@@ -1,20 +1,52 @@
 #!/usr/bin/env bash
 # `make demo`: a sample campus in demo/ — buildings, rooms, accounts,
-# tariffs, operators — shown through the command line. Run again to start
-# over. Passwords are generated fresh each time: saledesk has no default
-# password anywhere, not even in its demo.
+# tariffs, operators — then, on a terminal, the counter UI on simulated
+# hardware: pcscd with the virtual card in the vpcd reader, five issued
+# user cards, the twelve shop meters on a simulated RS485 bus read by
+# `saledesk poll`, and demo/card to move the cards from another terminal.
+# Not on a terminal (make check, CI) or with SALEDESK_DEMO_TOUR set, it
+# tours the campus through the command line instead.
+#
+# SALEDESK_DEMO_UI=open|skip|tour forces a mode: skip sets the hardware up
+# and prints the guide but opens no UI (it runs $SALEDESK_DEMO_CHECK, if
+# set, in its place: tests/cli/test_demo.sh). SALEDESK_DEMO_DIR moves the
+# demo folder (default demo/). Run again to start over. Passwords and the
+# card-key passphrase are generated fresh each time: saledesk has no
+# default password anywhere, not even in its demo.
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+script=$(readlink -f "$0")
+cd "$(dirname "$script")/../.."
+top=$PWD
 SD=${SALEDESK_BIN:-$PWD/saledesk}
 demo=${SALEDESK_DEMO_DIR:-$PWD/demo}
+
+mode=${SALEDESK_DEMO_UI:-}
+if [ -z "$mode" ]; then
+	mode=tour
+	if [ -z "${SALEDESK_DEMO_TOUR:-}" ] && [ -t 0 ] && [ -t 1 ]; then
+		mode=open
+	fi
+fi
+case $mode in
+open | skip | tour) ;;
+*) echo "demo.sh: SALEDESK_DEMO_UI is open, skip or tour, not $mode" >&2; exit 2 ;;
+esac
+if [ "$mode" != tour ]; then
+	# As root, the rest runs in a private mount and network namespace with
+	# its own pcscd (tests/lib/pcscd.sh); the terminal comes along.
+	. tests/lib/pcscd.sh
+	VCARD_BIN=$(readlink -f "$VCARD_BIN")
+	pcscd_reexec "$script" "$@"
+fi
+
 rm -rf "$demo"
 mkdir -p "$demo"
 chmod 700 "$demo"
 export SALEDESK_DB=$demo/saledesk.db
 unset SALEDESK_CONFIG
 
-newpw() { head -c 12 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-12; }
-ADMIN_PW=$(newpw) CASHIER_PW=$(newpw) TECH_PW=$(newpw)
+newpw() { head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | cut -c1-"$1"; }
+ADMIN_PW=$(newpw 12) CASHIER_PW=$(newpw 12) TECH_PW=$(newpw 12)
 umask 077
 cat >"$demo/passwords.txt" <<PW
 admin    $ADMIN_PW   (administrator)
@@ -25,6 +57,7 @@ PW
 
 admin() { "$SD" "$@" --operator admin --password-fd 3 3<<<"$ADMIN_PW"; }
 cashier() { "$SD" "$@" --operator li --password-fd 3 3<<<"$CASHIER_PW"; }
+tech() { "$SD" "$@" --operator wu --password-fd 3 3<<<"$TECH_PW"; }
 say() { printf '\n\033[1m== %s\033[0m\n$ saledesk %s\n' "$1" "$2"; }
 
 "$SD" init --admin admin --name "王经理" --site "东区校园 East Campus" --utc-offset +08:00 \
@@ -65,32 +98,8 @@ awk 'BEGIN {
 }' >"$demo/rooms.csv"
 cashier account import "$demo/rooms.csv"
 
-say "Tariffs" "tariff list"
-cashier tariff list
-say "The first accounts of building 1" "account list --building 1号楼 --limit 8"
-cashier account list --building 1号楼 --limit 8
-say "Search as a cashier would: part of a name" "account search 便利店 --limit 5"
-cashier account search 便利店 --limit 5
-say "One account" "account show 00000401"
-cashier account show 00000401
-say "What 120 kWh in November costs a shop" "tariff cost SHOP --kwh 120 --from 2026-11-01 --to 2026-12-01"
-cashier tariff cost SHOP --kwh 120 --from 2026-11-01 --to 2026-12-01
-say "What 100 yuan buys on the tiered tariff after 150 kWh this month" "tariff energy TIER --amount 100 --month-used 150"
-cashier tariff energy TIER --amount 100 --month-used 150
-say "Operators" "operator list"
-admin operator list
-say "The audit trail is intact" "audit verify"
-admin audit verify
-
-cat <<DONE
-
-The sample campus is in $demo/saledesk.db ($("$SD" account list --format tsv --operator li --password-fd 3 3<<<"$CASHIER_PW" | tail -n +2 | wc -l) accounts).
-Operators and their passwords, generated for this demo only: $demo/passwords.txt
-Try it yourself:
-  export SALEDESK_DB=$demo/saledesk.db
-  ./saledesk account search 301 --operator li
-  ./saledesk --help
-The full-screen counter UI on the simulated card reader and meters replaces
-this tour when it lands (docs/ARCHITECTURE.md).
-
-DONE
+if [ "$mode" = tour ]; then
+	. tests/demo/tour.sh
+	exit 0
+fi
+. tests/demo/hardware.sh
