@@ -21,6 +21,7 @@ struct io {
 	uint8_t sk[16];
 	uint32_t ssc;
 	int began;
+	int pmac_vouched;  /* a return record vouches for EF02's PMAC (purchase_prelude) */
 };
 
 char *card_serial_hex(const uint8_t serial[8], char out[17])
@@ -327,6 +328,15 @@ static int rec_mac(struct io *io, uint8_t tag, const uint8_t *body, size_t n,
 	return rc;
 }
 
+/* The tariff id of an EF03/EF04 frame of record cmd, 0 if it is not one. */
+static uint32_t tariff_id_of(const uint8_t *ef, uint8_t cmd)
+{
+	const uint8_t *b;
+	uint8_t got = 0;
+
+	return card_unframe(ef, 96, &got, &b) == 78 && got == cmd ? card_get32(b + 1) : 0;
+}
+
 /* Decodes EF01, EF02, EF05 (and EF06) into st; with io->ks checks the
  * record MACs (EF03/EF04 given for a PMAC that names them). */
 static int decode(struct io *io, const uint8_t *ef1, const uint8_t *ef2, const uint8_t *ef3,
@@ -356,13 +366,17 @@ static int decode(struct io *io, const uint8_t *ef1, const uint8_t *ef2, const u
 			return err_set(-SD_CARD_FORMAT, "EF02 holds record %02X of %d bytes", cmd, n);
 		card_purchase_decode(b, &st->last);
 		st->has_purchase = 1;
-		if (io->ks) {
+		if (io->ks && !io->pmac_vouched) {
 			if ((st->last.flags & 1) && ef3)
 				memcpy(extra + ne, ef3, 96), ne += 96;
 			if ((st->last.flags & 2) && ef4)
 				memcpy(extra + ne, ef4, 96), ne += 96;
 			if ((rc = check_rec_mac(io, 'P', b, 46, extra, ne, b + 46, "purchase record")))
 				return rc;
+			if ((st->last.flags & 1) && ef3)
+				st->ef03_id = tariff_id_of(ef3, 0x03);
+			if ((st->last.flags & 2) && ef4)
+				st->ef04_id = tariff_id_of(ef4, 0x04);
 		}
 	}
 	if ((n = card_unframe(ef5, 96, &cmd, &b)) < 0)
@@ -426,10 +440,13 @@ int card_read(struct card_reader *r, const struct card_keyring *ring, int key_ve
 	    (rc = read_mac(&io, 1, ef1, 64)) || (rc = read_mac(&io, 2, ef2, 64)) ||
 	    (rc = read_mac(&io, 5, ef5, 96)))
 		goto out;
-	/* the PMAC covers the tariff files the purchase names */
-	if (ef2[0] == 0x68 && (ef2[21] & 1) && !(rc = read_mac(&io, 3, ef3, 96)))
+	/* the PMAC covers the tariff files the purchase names; a return
+	 * record vouches for it as in purchase_prelude (spec 11.3) */
+	io.pmac_vouched = ef2[0] == 0x68 && (ef2[21] & 3) && ef5[0] == 0x68;
+	if (!io.pmac_vouched && ef2[0] == 0x68 && (ef2[21] & 1) && !(rc = read_mac(&io, 3, ef3, 96)))
 		with3 = 1;
-	if (!rc && ef2[0] == 0x68 && (ef2[21] & 2) && !(rc = read_mac(&io, 4, ef4, 96)))
+	if (!rc && !io.pmac_vouched && ef2[0] == 0x68 && (ef2[21] & 2) &&
+	    !(rc = read_mac(&io, 4, ef4, 96)))
 		with4 = 1;
 	if (rc)
 		goto out;
@@ -508,15 +525,21 @@ out:
 static int order_encode(struct io *io, uint8_t type, const struct card_order *o,
 			uint8_t out[192], size_t *len)
 {
-	uint8_t b[52];
+	uint8_t b[52], extra[192];
+	size_t ne = 0;
 	int n, rc;
 
 	memset(b, 0, sizeof(b));
 	if ((rc = card_bcd6(o->target, b)))
 		return rc;
 	if (type == CARD_SETTING) {
-		if (o->flags & 3)
-			return err_set(-SD_INVAL, "tariffs on a setting card are not supported yet");
+		if (((o->flags & 1) && !o->ef03) || ((o->flags & 2) && !o->ef04))
+			return err_set(-SD_INVAL, "the setting order names a tariff file it was not given");
+		/* the TMAC binds the tariff files the order names (spec 6) */
+		if (o->flags & 1)
+			memcpy(extra, o->ef03, 96), ne += 96;
+		if (o->flags & 2)
+			memcpy(extra + ne, o->ef04, 96), ne += 96;
 		card_put32(b + 6, o->version);
 		card_put16(b + 10, o->flags);
 		for (int i = 0; i < 3; i++)
@@ -526,7 +549,7 @@ static int order_encode(struct io *io, uint8_t type, const struct card_order *o,
 		card_put32(b + 32, o->power_limit);
 		card_put16(b + 36, o->ct);
 		card_put16(b + 38, o->pt);
-		if ((rc = rec_mac(io, 'T', b, 40, NULL, 0, b + 40)))
+		if ((rc = rec_mac(io, 'T', b, 40, extra, ne, b + 40)))
 			return rc;
 		card_put16(b + 48, o->uses);
 		n = card_frame(0x25, b, 52, out, 192);
@@ -622,6 +645,13 @@ int card_issue(struct card_reader *r, const struct card_keyring *ring,
 		    (rc = sm_cmd(&io, 0x04, 0xD6, 0x81, 0x00, ef1, 58, NULL, "UPDATE BINARY EF01")))
 			goto out;
 	}
+	/* tariff files first: inert until the order in EF06 names them */
+	if (info->type == CARD_SETTING && (order->flags & 1) &&
+	    (rc = sm_cmd(&io, 0x04, 0xD6, 0x83, 0x00, order->ef03, 96, NULL, "UPDATE BINARY EF03")))
+		goto out;
+	if (info->type == CARD_SETTING && (order->flags & 2) &&
+	    (rc = sm_cmd(&io, 0x04, 0xD6, 0x84, 0x00, order->ef04, 96, NULL, "UPDATE BINARY EF04")))
+		goto out;
 	if (order && (rc = sm_cmd(&io, 0x04, 0xD6, 0x86, 0x00, frame, flen, NULL,
 				  "UPDATE BINARY EF06")))
 		goto out;
@@ -686,10 +716,16 @@ static int purchase_prelude(struct io *io, struct card_reader *r, const struct c
 	    (with_ef01 && (rc = read_mac(io, 1, ef1, 64))) || (rc = read_mac(io, 2, ef2, 64)) ||
 	    (rc = read_mac(io, 5, ef5, 96)))
 		return rc;
-	/* the old PMAC covers the tariff files it names: read them too */
-	if (ef2[0] == 0x68 && (ef2[21] & 1) && (rc = read_mac(io, 3, old3, 96)))
+	/* The old PMAC covers the tariff files it names. Then a return record
+	 * (its RMAC checked in decode) vouches for it: a meter checks the PMAC
+	 * before it writes back (spec 12.1), the desk before it cancels, and
+	 * LOAD PURCHASE empties EF05. Only without one are the files read to
+	 * check it here, so the purchase after a tariff costs no extra APDU.
+	 * A PMAC that names no tariff file is always checked. */
+	io->pmac_vouched = ef2[0] == 0x68 && (ef2[21] & 3) && ef5[0] == 0x68;
+	if (!io->pmac_vouched && ef2[0] == 0x68 && (ef2[21] & 1) && (rc = read_mac(io, 3, old3, 96)))
 		return rc;
-	if (ef2[0] == 0x68 && (ef2[21] & 2) && (rc = read_mac(io, 4, old4, 96)))
+	if (!io->pmac_vouched && ef2[0] == 0x68 && (ef2[21] & 2) && (rc = read_mac(io, 4, old4, 96)))
 		return rc;
 	if ((rc = decode(io, with_ef01 ? ef1 : (const uint8_t *)"", ef2, old3, old4, ef5, NULL,
 			 before)))

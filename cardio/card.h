@@ -30,6 +30,8 @@ struct card_state {
 	uint8_t tech_cmd;         /* EF06 record: 21 check answer, 23/24/25 order, 0 none */
 	struct card_check check;  /* when tech_cmd is 21 */
 	uint16_t uses_left;       /* when tech_cmd is 23..25 */
+	uint32_t ef03_id, ef04_id; /* tariff ids in EF03/EF04 when the read covered them
+				    * (the last purchase names them), else 0 */
 	unsigned long apdus, bytes; /* exchanged by the operation */
 };
 
@@ -42,7 +44,9 @@ int card_serial_parse(const char *hex, uint8_t out[8]);
 
 /* Reads the card. Without ring: plain reads only (4 APDUs, display).
  * With ring: three-pass authentication and MAC reads, record MACs
- * checked (for decisions that move money); key_version 0 learns the
+ * checked (for decisions that move money; a purchase record naming tariff
+ * files is vouched for by a return record when EF05 holds one, spec 11.3,
+ * else its files are read for its PMAC); key_version 0 learns the
  * version from the card (one SELECT with FCI more). Fills *st; returns 0
  * also for a blank card (st->blank). */
 int card_read(struct card_reader *r, const struct card_keyring *ring, int key_version,
@@ -51,7 +55,8 @@ int card_read(struct card_reader *r, const struct card_keyring *ring, int key_ve
 /* Issues (personalises) the card with info (type, subtype, utility,
  * account, meters, issued time; serial and key version are the card's and
  * the ring's newest), and for a reset, clear or setting card writes order
- * (with its TMAC) into EF06. Picks up where a torn issue stopped: a blank
+ * (with its TMAC) into EF06; a setting order whose flags name EF03/EF04
+ * writes order->ef03/ef04 first (inert until EF06 names them, 11.1). Picks up where a torn issue stopped: a blank
  * card is personalised, a personalised card with empty EF01 gets its
  * EF01, a card already issued with the same type and account is reported
  * with return value 1. -SD_EXISTS when the card holds something else.

@@ -258,3 +258,19 @@ int card_tariff_encode(uint8_t cmd, const struct card_tariff *t, uint8_t out[96]
 	rc = card_frame(cmd, b, sizeof(b), out, 96);
 	return rc < 0 ? rc : 0;
 }
+
+void card_tariff_decode(const uint8_t *b, struct card_tariff *out)
+{
+	memset(out, 0, sizeof(*out));
+	out->kind = b[0];
+	out->id = card_get32(b + 1);
+	for (int i = 0; i < 4; i++)
+		out->price[i] = card_get32(b + 5 + 4 * i);
+	out->nseg = b[21] > 8 ? 8 : b[21];
+	memcpy(out->seg, b + 22, 24);
+	for (int i = 0; i < 3; i++)
+		out->step[i] = card_get32(b + 46 + 4 * i);
+	for (int i = 0; i < 4; i++)
+		out->surcharge[i] = card_get32(b + 58 + 4 * i);
+	out->activation = card_get32(b + 74);
+}

@@ -71,10 +71,13 @@ struct card_order {
 	uint32_t preset;                    /* clear */
 	uint8_t preset_unit;
 	uint32_t version;                   /* setting */
-	uint16_t flags;                     /* setting: bit2 alarms, bit3 limits, bit4 power, bit5 CT/PT */
+	uint16_t flags;                     /* setting: bit0 EF03, bit1 EF04, bit2 alarms,
+					     * bit3 limits, bit4 power, bit5 CT/PT */
 	uint32_t alarm[3], credit_limit, hoard_limit, power_limit;
 	uint16_t ct, pt;
 	uint16_t uses;
+	const uint8_t *ef03, *ef04;         /* setting: 96-byte tariff frames for bit0/bit1
+					     * (card_tariff_encode); the caller's */
 };
 
 /* Check-card answer written by a meter into EF06 (spec 6.1), main fields. */
@@ -129,5 +132,8 @@ void card_check_decode(const uint8_t *body, struct card_check *out);
 
 /* EF03/EF04 frame (96 bytes in out) for cmd 3 or 4. */
 int card_tariff_encode(uint8_t cmd, const struct card_tariff *t, uint8_t out[96]);
+/* Decodes an EF03/EF04 body (at least 78 bytes) into out, the inverse of
+ * card_tariff_encode; nseg is capped at 8. */
+void card_tariff_decode(const uint8_t *body, struct card_tariff *out);
 
 #endif

@@ -8,7 +8,8 @@
 #include "err.h"
 
 #define COLS "c.id, c.serial, c.kind, ifnull(c.account_id, 0), ifnull(a.account_no, ''), " \
-	     "c.status, c.key_version, c.purchase_seq, c.issued_at, ifnull(c.issued_by, 0)"
+	     "c.status, c.key_version, c.purchase_seq, c.issued_at, ifnull(c.issued_by, 0), " \
+	     "ifnull(c.tariff_ef03, 0), ifnull(c.tariff_ef04, 0)"
 #define FROM " FROM cards c LEFT JOIN accounts a ON a.id = c.account_id "
 
 static void read_row(sqlite3_stmt *st, struct card_rec *c)
@@ -24,6 +25,8 @@ static void read_row(sqlite3_stmt *st, struct card_rec *c)
 	c->purchase_seq = sqlite3_column_int64(st, 7);
 	c->issued_at = sqlite3_column_int64(st, 8);
 	c->issued_by = sqlite3_column_int64(st, 9);
+	c->tariff_ef03 = sqlite3_column_int64(st, 10);
+	c->tariff_ef04 = sqlite3_column_int64(st, 11);
 }
 
 static int get_one(struct db *db, struct card_rec *out, const char *where, const char *types,
@@ -79,8 +82,8 @@ int db_card_issue(struct db *db, struct card_rec *c)
 			       old.status);
 	if (!rc)
 		rc = db_run(db, "UPDATE cards SET kind = ?, account_id = NULLIF(?, 0), status = 'active', "
-				"key_version = ?, purchase_seq = ?, issued_at = ?, issued_by = NULLIF(?, 0) "
-				"WHERE serial = ?",
+				"key_version = ?, purchase_seq = ?, issued_at = ?, issued_by = NULLIF(?, 0), "
+				"tariff_ef03 = NULL, tariff_ef04 = NULL WHERE serial = ?",
 			    "tiIiiit", c->kind, c->account_id, c->key_version, c->purchase_seq,
 			    c->issued_at, c->issued_by, c->serial);
 	else
@@ -191,4 +194,10 @@ int db_card_return_each(struct db *db, int64_t account_id, int64_t limit,
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int db_card_set_tariffs(struct db *db, int64_t id, int64_t ef03, int64_t ef04)
+{
+	return db_run(db, "UPDATE cards SET tariff_ef03 = NULLIF(?, 0), tariff_ef04 = NULLIF(?, 0) "
+			  "WHERE id = ?", "iii", ef03, ef04, id);
 }

@@ -18,6 +18,8 @@ struct card_rec {
 	int64_t purchase_seq;     /* last purchase written to the card */
 	int64_t issued_at;
 	int64_t issued_by;
+	int64_t tariff_ef03;      /* tariff version last written to EF03 with a purchase; 0 none */
+	int64_t tariff_ef04;      /* ... to EF04 (standby); 0 none */
 };
 
 /* Records c as issued (status active); a recycled card of the same serial
@@ -43,6 +45,10 @@ int db_card_set_status(struct db *db, const char *serial, const char *status);
 
 /* Sets the purchase sequence number the card holds. */
 int db_card_set_seq(struct db *db, const char *serial, int64_t seq);
+
+/* Records the tariff versions the desk last wrote to card id's EF03 and
+ * EF04 with a purchase (0: none, unknown). */
+int db_card_set_tariffs(struct db *db, int64_t id, int64_t ef03, int64_t ef04);
 
 /* Raises the purchase number card id holds to seq (never lowers it). */
 int db_card_raise_seq(struct db *db, int64_t id, int64_t seq);

@@ -502,6 +502,15 @@ static const char migration_7[] =
 	"CREATE TRIGGER card_returns_no_update BEFORE UPDATE ON card_returns\n"
 	"BEGIN SELECT RAISE(ABORT, 'return records are kept as read'); END;\n";
 
+static const char migration_8[] =
+	/* 8: the tariff versions the desk last wrote to a user card's EF03
+	 * (current) and EF04 (standby) with a purchase (card spec 5.3, 11.3),
+	 * so a purchase carries a tariff file only when it changed. NULL:
+	 * none or not known (a new card, a cancelled purchase): the next
+	 * purchase writes EF03. */
+	"ALTER TABLE cards ADD COLUMN tariff_ef03 INTEGER REFERENCES tariff_versions(id);\n"
+	"ALTER TABLE cards ADD COLUMN tariff_ef04 INTEGER REFERENCES tariff_versions(id);\n";
+
 const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
-				      migration_5, migration_billing, migration_7 };
+				      migration_5, migration_billing, migration_7, migration_8 };
 const int db_migration_count = (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

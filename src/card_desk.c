@@ -299,7 +299,28 @@ int card_desk_issue_tech(const struct session *s, struct card_reader *r,
 	*resumed = rc == 1;
 	snprintf(what, sizeof(what), "target=%s uses=%u", type == CARD_CHECK ? "-" :
 		 o.target[0] ? o.target : "any", type == CARD_CHECK ? 0u : (unsigned)o.uses);
+	if (type == CARD_SETTING && (o.flags & 3)) {
+		size_t n = strlen(what);
+		snprintf(what + n, sizeof(what) - n, " ef03=%u ef04=%u",
+			 (o.flags & 1) ? card_get32(o.ef03 + 5) : 0u,
+			 (o.flags & 2) ? card_get32(o.ef04 + 5) : 0u);
+	}
 	return record_issue(s, st, kinds[type], 0, 0, NULL, what);
+}
+
+int card_desk_setting_tariff(const struct session *s, const char *code, struct card_order *o,
+			     uint8_t ef03[96], uint8_t ef04[96], struct card_tariff_plan *plan)
+{
+	int rc;
+
+	if ((rc = perm_check(s, PERM_TECH_CARD)) ||
+	    (rc = card_tariff_files(s->db, code, 0, s->utc_offset_min, clock_now(), 0, 0, plan, ef03,
+				    ef04)))
+		return rc;
+	o->flags = (uint16_t)((o->flags & ~3u) | plan->flags);
+	o->ef03 = (plan->flags & 1) ? ef03 : NULL;
+	o->ef04 = (plan->flags & 2) ? ef04 : NULL;
+	return 0;
 }
 
 int card_desk_read_check(const struct session *s, struct card_reader *r,
@@ -370,6 +391,7 @@ int card_desk_recycle(const struct session *s, struct card_reader *r,
 
 struct load_ctx {
 	const struct session *s;
+	int64_t card_id;
 	const char *serial;
 	uint32_t seq, amount;
 };
@@ -438,6 +460,7 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 	p.time = (uint32_t)clock_now();
 	p.terminal = 1;
 	l.s = s;
+	l.card_id = rec.id;
 	l.serial = rec.serial;
 	l.seq = p.seq;
 	l.amount = p.amount;
@@ -488,7 +511,9 @@ static int cancel_pending(void *ctx, const struct card_state *before)
 	(void)before;
 	if ((rc = db_begin(l->s->db)))
 		return rc;
+	/* the cancelled purchase's tariff files never reach a meter */
 	if ((rc = audit_log(l->s, "card.cancel.pending", l->serial, "seq=%u", l->seq)) ||
+	    (rc = db_card_set_tariffs(l->s->db, l->card_id, 0, 0)) ||
 	    (rc = db_commit(l->s->db)))
 		db_rollback(l->s->db);
 	return rc;
@@ -524,6 +549,7 @@ int card_desk_cancel(const struct session *s, struct card_reader *r,
 		goto out;
 	memset(&l, 0, sizeof(l));
 	l.s = s;
+	l.card_id = rec.id;
 	l.serial = rec.serial;
 	l.seq = (uint32_t)seq;
 	rc = card_cancel_purchase(r, ring, rec.key_version, serial, (uint32_t)seq, cancel_pending,

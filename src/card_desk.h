@@ -10,6 +10,7 @@
 #include <stdint.h>
 
 #include "card.h"      /* cardio */
+#include "card_tariff.h"
 #include "db_card.h"
 #include "session.h"
 
@@ -37,6 +38,15 @@ int card_desk_issue_tech(const struct session *s, struct card_reader *r,
 			 const struct card_keyring *ring, int type, const struct card_order *order,
 			 struct card_state *st, int *resumed);
 
+/* Adds tariff code to setting order o: the version in force now into
+ * ef03 (flags bit0) and the next scheduled one, if any, into ef04 with
+ * its activation time (bit1), 96-byte frames in the caller's buffers that
+ * o points to until it is issued; *plan gets the ids. -SD_TARIFF when the
+ * tariff cannot be written to a card (the detail says why). Needs
+ * PERM_TECH_CARD. */
+int card_desk_setting_tariff(const struct session *s, const char *code, struct card_order *o,
+			     uint8_t ef03[96], uint8_t ef04[96], struct card_tariff_plan *plan);
+
 /* Reads a check card back (authenticated, TMAC checked) and records the
  * meter's answer in the audit trail; -SD_STATE when no meter answered yet.
  * Needs PERM_TECH_CARD. */
@@ -59,8 +69,9 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 		   struct card_state *before, int64_t *seq, int *settled);
 
 /* Cancels purchase seq on the account's card while no meter has credited
- * it (a test aid and recovery: no money moves; audited as card.cancel,
- * the cards table is unchanged). *already is set when the card already
+ * it (a test aid and recovery: no money moves; audited as card.cancel;
+ * of the cards table only the tariff versions the desk remembers on the
+ * card are forgotten, so the next purchase carries EF03 again). *already is set when the card already
  * showed it cancelled (a repeat after a tear). *before gets what the card
  * held. Needs PERM_CARD_RECYCLE. Refunds and reversals of sales call
  * card_cancel_purchase themselves. */

@@ -237,13 +237,15 @@ static int run_card_issue_tech(struct cli *c)
 	static const char *const names[] = {"", "", "check", "reset", "clear", "setting"};
 	struct card_keyring *ring = NULL;
 	struct card_reader *r = NULL;
+	struct card_tariff_plan plan;
 	struct card_order o;
 	struct card_state st;
+	uint8_t ef03[96], ef04[96];
 	unsigned long v;
 	int64_t fen;
 	int rc, resumed = 0, type = 0;
 	const char *t;
-	char hex[17];
+	char hex[17], from[64];
 
 	for (int i = 2; i <= 5; i++)
 		if (!strcmp(c->argv[0], names[i]))
@@ -292,16 +294,26 @@ static int run_card_issue_tech(struct cli *c)
 			o.power_limit = (uint32_t)v;
 			o.flags |= 1 << 4;
 		}
-		if (!o.flags)
-			return cli_usage_error(c, "a setting card sets --alarms, --credit-limit or "
-						  "--power-limit");
+		if (!o.flags && !cli_get(c, "tariff"))
+			return cli_usage_error(c, "a setting card sets --tariff, --alarms, "
+						  "--credit-limit or --power-limit");
 	}
-	if ((rc = cli_login(c)) || (rc = cmd_unlock_keys(c, &ring)) || (rc = cmd_open_reader(c, &r)) ||
+	if (type != CARD_SETTING && cli_get(c, "tariff"))
+		return cli_usage_error(c, "--tariff is for a setting card");
+	if ((rc = cli_login(c)) ||
+	    (type == CARD_SETTING && (t = cli_get(c, "tariff")) &&
+	     (rc = card_desk_setting_tariff(&c->s, t, &o, ef03, ef04, &plan))) ||
+	    (rc = cmd_unlock_keys(c, &ring)) || (rc = cmd_open_reader(c, &r)) ||
 	    (rc = card_desk_issue_tech(&c->s, r, ring, type, &o, &st, &resumed)))
 		goto out;
 	printf("%s %s card %s (key version %02X); apdus: %lu, bytes: %lu\n",
 	       resumed ? "Already issued:" : "Issued", names[type], card_serial_hex(st.serial, hex),
 	       st.info.key_version, st.apdus, st.bytes);
+	if (o.flags & 1)
+		printf("tariff: %s version %u (EF03)\n", t, plan.cur.id);
+	if (o.flags & 2)
+		printf("next tariff: version %u from %s (EF04)\n", plan.next.id,
+		       cli_time(c, plan.next.activation, from, sizeof(from)));
 out:
 	card_keys_free(ring);
 	reader_free(r);
@@ -508,6 +520,7 @@ static const struct cli_opt tech_opts[] = {
 	{ "alarms", "A1,A2,A3", 0, "setting card: alarm levels in yuan" },
 	{ "credit-limit", "YUAN", 0, "setting card: credit limit" },
 	{ "power-limit", "W", 0, "setting card: power limit in watts" },
+	{ "tariff", "CODE", 0, "setting card: the tariff in force (EF03) and the next one (EF04)" },
 	PASS_OPT, WAIT_OPT, { NULL, NULL, 0, NULL },
 };
 static const struct cli_opt keys_opts[] = { PASS_OPT, WAIT_OPT, { NULL, NULL, 0, NULL } };

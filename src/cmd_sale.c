@@ -187,6 +187,17 @@ static int run_sale(struct cli *c)
 		printf(", purchase %lld", (long long)res.sale.purchase_seq);
 	printf("\n");
 	print_quote(&res.quote);
+	if (!strcmp(res.sale.mode, "card")) {
+		char when[64];
+		printf("card: apdus: %lu, bytes: %lu\n", res.apdus, res.bytes);
+		if (res.tariff_files & 1)
+			printf("tariff: version %u written to the card (EF03)\n", res.ef03_id);
+		if (res.tariff_files & 2)
+			printf("next tariff: version %u from %s written to the card (EF04)\n",
+			       res.ef04_id, cli_time(c, res.ef04_from, when, sizeof(when)));
+		if (res.tariff_note[0])
+			printf("tariff NOT written to the card: %s\n", res.tariff_note);
+	}
 	if (res.command_id)
 		printf("command: %lld queued for the meter-reading service\n",
 		       (long long)res.command_id);

@@ -17,6 +17,7 @@
 #include "money.h"
 #include "perm.h"
 #include "sale_int.h"
+#include "card_tariff.h"
 #include "tariffs.h"
 
 void sale_fault_point(const char *point)
@@ -380,6 +381,12 @@ int sale_settle_locked(const struct session *s, const struct card_state *st,
 				       (long long)sr.credited, (long long)sr.id);
 		if ((rc = complete_locked(s, &sr, "settled from the card", no)))
 			return rc;
+		/* the tariff files the purchase named are what its meter gets */
+		if (st->last.seq == (uint32_t)sr.purchase_seq && (st->last.flags & 3) &&
+		    (rc = db_card_set_tariffs(s->db, rec->id,
+					      (st->last.flags & 1) ? st->ef03_id : rec->tariff_ef03,
+					      (st->last.flags & 2) ? st->ef04_id : rec->tariff_ef04)))
+			return rc;
 		if (rec->purchase_seq < sr.purchase_seq)
 			rec->purchase_seq = sr.purchase_seq;
 		*settled = 1;
@@ -451,9 +458,43 @@ static int lost_card(const struct session *s, const struct card_state *st, int r
 		       other.account_no[0] ? other.account_no : "-");
 }
 
-static int sale_card_write(const struct session *s, const struct sale_io *io,
-			   const struct account_rec *acc, struct sale_rec *sr, char receipt_no[24])
+/* Decides the tariff files purchase p carries to the card of rec for the
+ * meter of sr (card spec 11.3): sets p->flags bit0/bit1, fills ef03/ef04
+ * and *plan. A tariff the card cannot express stays at the desk: the
+ * sale goes on, res->tariff_note says why. */
+static int sale_tariffs(const struct session *s, const struct account_rec *acc,
+			const struct sale_rec *sr, const struct card_rec *rec,
+			struct card_purchase *p, uint8_t ef03[96], uint8_t ef04[96],
+			struct card_tariff_plan *plan, struct sale_result *res)
 {
+	int64_t tariff_id = 0;
+	int rc;
+
+	for (int i = 0; i < acc->n_meters; i++)
+		if (acc->meters[i].id == sr->meter_id)
+			tariff_id = acc->meters[i].tariff_id;
+	rc = card_tariff_files(s->db, NULL, tariff_id, s->utc_offset_min, sr->created_at,
+			       (uint32_t)rec->tariff_ef03, (uint32_t)rec->tariff_ef04, plan, ef03,
+			       ef04);
+	if (rc == -SD_TARIFF) {
+		snprintf(res->tariff_note, sizeof(res->tariff_note), "%s", err_detail());
+		log_warn("sale of account %s: %s", acc->account_no, res->tariff_note);
+		memset(plan, 0, sizeof(*plan));
+		return 0;
+	}
+	if (rc)
+		return rc;
+	p->flags |= plan->flags;
+	return 0;
+}
+
+static int sale_card_write(const struct session *s, const struct sale_io *io,
+			   const struct account_rec *acc, struct sale_rec *sr,
+			   struct sale_result *res)
+{
+	char *receipt_no = res->receipt_no;
+	struct card_tariff_plan plan;
+	uint8_t ef03[96], ef04[96];
 	struct card_purchase p;
 	struct card_state before;
 	struct card_rec rec;
@@ -488,15 +529,34 @@ static int sale_card_write(const struct session *s, const struct sale_io *io,
 	p.credit_limit = (uint32_t)acc->credit_limit;
 	p.time = (uint32_t)sr->created_at;
 	p.terminal = 1;
-	rc = card_write_purchase(io->reader, io->ring, rec.key_version, serial, &p, NULL, NULL,
+	if ((rc = sale_tariffs(s, acc, sr, &rec, &p, ef03, ef04, &plan, res)))
+		return rc;
+	rc = card_write_purchase(io->reader, io->ring, rec.key_version, serial, &p,
+				 (p.flags & 1) ? ef03 : NULL, (p.flags & 2) ? ef04 : NULL,
 				 record_pending, &pc, &before);
+	res->apdus = before.apdus;
+	res->bytes = before.bytes;
 	if (!rc) {
+		res->tariff_files = plan.flags;
+		res->ef03_id = (plan.flags & 1) ? plan.cur.id : 0;
+		res->ef04_id = (plan.flags & 2) ? plan.next.id : 0;
+		res->ef04_from = (plan.flags & 2) ? plan.next.activation : 0;
 		sale_fault_point("written");
 		if ((rc = db_begin(s->db)))
 			return err_set(rc, "purchase %lld is on the card; the sale stays pending until "
 					   "the card is read again", (long long)sr->purchase_seq);
-		if ((rc = complete_locked(s, sr, "written", receipt_no)) || (rc = db_commit(s->db))) {
+		if ((rc = complete_locked(s, sr, "written", receipt_no)) ||
+		    ((plan.flags & 3) &&
+		     (rc = db_card_set_tariffs(s->db, rec.id, plan.ef03_id, plan.ef04_id))) ||
+		    (rc = db_commit(s->db))) {
+			struct sale_rec now;
 			db_rollback(s->db);
+			/* another desk process read the card first and completed it */
+			if (rc == -SD_STATE && !db_sale_get(s->db, sr->id, &now) &&
+			    !strcmp(now.status, "complete")) {
+				*sr = now;
+				return 0;
+			}
 			return err_set(rc, "purchase %lld is on the card; the sale stays pending until "
 					   "the card is read again", (long long)sr->purchase_seq);
 		}
@@ -630,7 +690,7 @@ int sale_run(const struct session *s, const struct sale_io *io, const struct sal
 	sr->shift_id = shift.id;
 	sr->created_at = clock_now();
 	if (!strcmp(m->mode, "card"))
-		rc = sale_card_write(s, io, acc, sr, res->receipt_no);
+		rc = sale_card_write(s, io, acc, sr, res);
 	else
 		rc = sale_db_only(s, acc, m, sr, res->receipt_no, &res->command_id);
 	if (rc)

@@ -59,6 +59,12 @@ struct sale_result {
 	char receipt_no[24];      /* "" if none */
 	int print_rc;             /* 0 printed (or no printer); else why not */
 	int64_t command_id;       /* remote meters: the queued recharge */
+	/* card meters: the card's traffic, and the tariff files the purchase
+	 * carried (bit0 EF03 current, bit1 EF04 standby, card spec 5.3) */
+	unsigned long apdus, bytes;
+	uint8_t tariff_files;
+	uint32_t ef03_id, ef04_id, ef04_from; /* versions written; EF04's activation */
+	char tariff_note[200];    /* why the tariff did not travel; "" normally */
 };
 
 /* Sells req: for a card meter writes the purchase onto the card in

@@ -111,9 +111,12 @@ static int record_intent(void *ctx, const struct card_state *before)
 	(void)before;
 	if ((rc = db_begin(c->s->db)))
 		return rc;
+	/* a cancelled purchase never brings its tariff files to a meter:
+	 * forget them, so the next purchase writes EF03 again */
 	if ((rc = audit_log(c->s, "sale.cancel_intent", c->sr->account_no, "sale=%lld seq=%lld %s",
 			    (long long)c->sr->id, (long long)c->sr->purchase_seq,
 			    c->reversal ? "reversal" : "refund")) ||
+	    (c->sr->card_id && (rc = db_card_set_tariffs(c->s->db, c->sr->card_id, 0, 0))) ||
 	    (rc = db_commit(c->s->db)))
 		db_rollback(c->s->db);
 	sale_fault_point("cancel-intent");

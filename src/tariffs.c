@@ -94,11 +94,17 @@ static int load_version(const struct tariff_version_row *vr, void *arg)
 	struct tariff_set *t = l->set;
 	struct tariff_version *nv;
 	char why[TARIFF_WHY_SZ];
+	int64_t *ids;
 
 	nv = realloc(t->versions, (t->n_versions + 1) * sizeof(*nv));
 	if (!nv)
 		return -SD_NOMEM;
 	t->versions = nv;
+	ids = realloc(t->version_ids, (t->n_versions + 1) * sizeof(*ids));
+	if (!ids)
+		return -SD_NOMEM;
+	t->version_ids = ids;
+	ids[t->n_versions] = vr->id;
 	if (tariff_parse(vr->spec, &nv[t->n_versions], why, sizeof(why)))
 		return err_set(-SD_TARIFF, "tariff %s, version from %lld: %s", t->row.code,
 			       (long long)vr->effective_from, why);
@@ -144,6 +150,7 @@ void tariffs_free(struct tariff_set *t)
 	if (!t)
 		return;
 	free(t->versions);
+	free(t->version_ids);
 	free(t);
 }
 

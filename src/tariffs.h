@@ -14,6 +14,7 @@ struct tariff_set {
 	struct tariff_row row;
 	struct tariff engine;           /* points into versions */
 	struct tariff_version *versions;
+	int64_t *version_ids;           /* the tariff_versions row id of each version */
 	size_t n_versions;
 };
 

@@ -177,7 +177,9 @@ struct vcard_meter {
 	uint32_t alarm[3];
 	uint32_t credit_limit;
 	uint32_t hoard_limit;
-	uint32_t tariff_id;
+	uint32_t tariff_id;         /* current tariff (EF03 id, spec 5.3) */
+	uint32_t standby_id;        /* standby tariff (EF04 id), 0 = none */
+	uint32_t standby_at;        /* when the standby becomes current */
 	uint16_t illegal_count;
 	uint32_t now;               /* meter clock, Unix seconds */
 	uint32_t max_demand_w;
@@ -188,6 +190,14 @@ struct vcard_meter {
 	uint32_t power_limit_w;
 	uint16_t ct_ratio, pt_ratio;
 };
+
+/* Makes the standby tariff current once the meter clock reaches its
+ * activation time (spec 5.3); every insertion calls it first. */
+void vcard_meter_tariff_tick(struct vcard_meter *m);
+/* Takes the tariff files a purchase or a setting order names (flags bit0
+ * EF03, bit1 EF04; frames of 96 bytes) into the meter. */
+void vcard_meter_take_tariffs(struct vcard_meter *m, unsigned flags, const uint8_t *ef3,
+			      const uint8_t *ef4);
 
 /* Error classes a meter reports for a failed insertion (spec 13). */
 enum vcard_meter_result {

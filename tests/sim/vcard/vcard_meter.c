@@ -60,6 +60,28 @@ out:
 	return rc;
 }
 
+void vcard_meter_tariff_tick(struct vcard_meter *m)
+{
+	if (m->standby_id && m->now >= m->standby_at) {
+		m->tariff_id = m->standby_id;
+		m->standby_id = 0;
+		m->standby_at = 0;
+	}
+}
+
+void vcard_meter_take_tariffs(struct vcard_meter *m, unsigned flags, const uint8_t *ef3,
+			      const uint8_t *ef4)
+{
+	/* body offsets 1 (id) and 74 (activation) behind the 4-byte head */
+	if ((flags & 1) && ef3[0] == 0x68 && ef3[1] == 0x03)
+		m->tariff_id = vcard_get32(ef3 + 5);
+	if ((flags & 2) && ef4[0] == 0x68 && ef4[1] == 0x04) {
+		m->standby_id = vcard_get32(ef4 + 5);
+		m->standby_at = vcard_get32(ef4 + 78);
+	}
+	vcard_meter_tariff_tick(m);
+}
+
 /* EF05 holds the desk's cancel record (result 02) for purchase count + 1. */
 static int desk_cancelled(const uint8_t ef5[96], uint32_t count)
 {
@@ -82,13 +104,14 @@ int vcard_meter_insert(struct vcard_image *img, struct vcard_meter *m,
 		       const struct vcard_keyset *ks)
 {
 	struct vcard_desk d;
-	uint8_t ef1[64], ef2[64], ef3[96], ef4[96], ef5[96], krec[16], mac[8], extra[192];
+	uint8_t ef1[64], ef2[64], ef3[96] = {0}, ef4[96] = {0}, ef5[96], krec[16], mac[8], extra[192];
 	const uint8_t *info, *pur;
 	uint8_t cmd;
 	uint32_t n_card = 0, amount = 0;
 	size_t ne = 0;
 	int res, r;
 
+	vcard_meter_tariff_tick(m);
 	vcard_desk_open(&d, img, ks);
 	r = vcard_desk_auth(&d, VCARD_KID_METER);
 	if (r) {
@@ -192,8 +215,7 @@ int vcard_meter_insert(struct vcard_image *img, struct vcard_meter *m,
 			m->credit_limit = vcard_get32(pur + 30);
 			m->hoard_limit = vcard_get32(pur + 34);
 		}
-		if ((pur[17] & 1) && ef3[0] == 0x68)
-			m->tariff_id = vcard_get32(ef3 + 5);
+		vcard_meter_take_tariffs(m, pur[17], ef3, ef4);
 		if (m->remaining > 0)
 			m->status &= (uint16_t)~0x0001; /* a top-up closes the relay */
 	}

@@ -154,13 +154,13 @@ static void do_clear(struct vcard_meter *m, const uint8_t *body)
 	m->status = 0;
 }
 
-static void do_setting(struct vcard_meter *m, const uint8_t *body, const uint8_t *ef3)
+static void do_setting(struct vcard_meter *m, const uint8_t *body, const uint8_t *ef3,
+		       const uint8_t *ef4)
 {
 	uint16_t flags = (uint16_t)(body[10] << 8 | body[11]);
 
 	m->param_version = vcard_get32(body + 6);
-	if ((flags & 1) && ef3[0] == 0x68)
-		m->tariff_id = vcard_get32(ef3 + 5);
+	vcard_meter_take_tariffs(m, flags & 3, ef3, ef4);
 	if (flags & 4)
 		for (int i = 0; i < 3; i++)
 			m->alarm[i] = vcard_get32(body + 12 + 4 * i);
@@ -179,7 +179,7 @@ static void do_setting(struct vcard_meter *m, const uint8_t *body, const uint8_t
 int vcard_meter_technician(struct vcard_desk *d, const uint8_t *info, struct vcard_meter *m)
 {
 	static const uint8_t any[6] = {0};
-	uint8_t ef6[TECH_EF], ef3[96] = {0}, ef4[96], extra[192], frame[TECH_EF], b[52];
+	uint8_t ef6[TECH_EF], ef3[96] = {0}, ef4[96] = {0}, extra[192], frame[TECH_EF], b[52];
 	const uint8_t *body;
 	uint8_t cmd, type = info[0];
 	size_t mlen, ne = 0;
@@ -236,7 +236,7 @@ int vcard_meter_technician(struct vcard_desk *d, const uint8_t *info, struct vca
 	else if (type == 0x04)
 		do_clear(m, b);
 	else
-		do_setting(m, b, ef3);
+		do_setting(m, b, ef3, ef4);
 	if (vcard_meter_write_back(d, m, VCARD_METER_CREDITED))
 		return VCARD_METER_E_PULLED;
 	return VCARD_METER_CREDITED;

@@ -281,6 +281,10 @@ static int meter_load(const char *path, struct vcard_meter *m)
 			m->power_limit_w = (uint32_t)strtoul(val, NULL, 10);
 		else if (!strcmp(key, "tariff_id"))
 			m->tariff_id = (uint32_t)strtoul(val, NULL, 10);
+		else if (!strcmp(key, "standby_id"))
+			m->standby_id = (uint32_t)strtoul(val, NULL, 10);
+		else if (!strcmp(key, "standby_at"))
+			m->standby_at = (uint32_t)strtoul(val, NULL, 10);
 		else if (!strcmp(key, "alarms"))
 			sscanf(val, "%u,%u,%u", &m->alarm[0], &m->alarm[1], &m->alarm[2]);
 	}
@@ -317,6 +321,7 @@ static int meter_save(const char *path, const struct vcard_meter *m)
 		m->alarm[2], m->illegal_count);
 	fprintf(f, "param_version=%u\npower_limit_w=%u\ntariff_id=%u\n", m->param_version,
 		m->power_limit_w, m->tariff_id);
+	fprintf(f, "standby_id=%u\nstandby_at=%u\n", m->standby_id, m->standby_at);
 	return fclose(f) ? -1 : 0;
 }
 
