@@ -687,28 +687,6 @@ out:
 	return rc;
 }
 
-struct carry_ctx {
-	const struct session *s;
-	const char *serial;
-	uint32_t seq, amount;
-};
-
-/* The intent before the LOAD's commit APDU, as card_desk_load() does. */
-static int carry_pending(void *ctx, const struct card_state *before)
-{
-	struct carry_ctx *c = ctx;
-	int rc;
-
-	(void)before;
-	if ((rc = db_begin(c->s->db)))
-		return rc;
-	if ((rc = audit_log(c->s, "card.carry.pending", c->serial, "seq=%u amount=%u", c->seq,
-			    c->amount)) ||
-	    (rc = db_commit(c->s->db)))
-		db_rollback(c->s->db);
-	return rc;
-}
-
 /* Which purchase the lost card may still hold uncredited: its last,
  * unless taken back at the desk; *amount 0 when there is none to carry
  * (or it was not sold at this desk: res->note says so). */
@@ -748,7 +726,7 @@ int account_card_reissue(const struct session *s, const struct sale_io *io,
 	struct card_purchase p;
 	struct ledger_rec fee_row;
 	struct shift_rec sh;
-	struct carry_ctx cc;
+	struct card_intent cc;
 	int64_t lost_id, amount = 0;
 	char hex[17], note[64];
 	int rc, have_active, booked = 0;
@@ -817,12 +795,14 @@ int account_card_reissue(const struct session *s, const struct sale_io *io,
 		p.credit_limit = (uint32_t)acc->credit_limit;
 		p.time = (uint32_t)clock_now();
 		p.terminal = 1;
+		memset(&cc, 0, sizeof(cc));
 		cc.s = s;
+		cc.action = "card.carry.pending";
 		cc.serial = mine.serial;
 		cc.seq = p.seq;
 		cc.amount = p.amount;
 		rc = card_write_purchase(io->reader, io->ring, mine.key_version, st.serial, &p, NULL,
-					 NULL, carry_pending, &cc, &before);
+					 NULL, card_desk_intent, &cc, &before);
 		if (rc && before.authenticated && before.has_purchase && before.last.seq >= p.seq)
 			rc = 0;  /* carried by an earlier attempt cut short */
 		if (rc)

@@ -389,26 +389,19 @@ int card_desk_recycle(const struct session *s, struct card_reader *r,
 	return rc;
 }
 
-struct load_ctx {
-	const struct session *s;
-	int64_t card_id;
-	const char *serial;
-	uint32_t seq, amount;
-};
-
-/* The pending mark before the commit APDU (spec 11.3). */
-static int load_pending(void *ctx, const struct card_state *before)
+int card_desk_intent(void *ctx, const struct card_state *before)
 {
-	struct load_ctx *l = ctx;
+	struct card_intent *in = ctx;
 	int rc;
 
 	(void)before;
-	if ((rc = db_begin(l->s->db)))
+	if ((rc = db_begin(in->s->db)))
 		return rc;
-	if ((rc = audit_log(l->s, "card.load.pending", l->serial, "seq=%u amount=%u", l->seq,
-			    l->amount)) ||
-	    (rc = db_commit(l->s->db)))
-		db_rollback(l->s->db);
+	if ((rc = audit_log(in->s, in->action, in->serial, "seq=%u amount=%u", in->seq,
+			    in->amount)) ||
+	    (in->clear_tariffs && (rc = db_card_set_tariffs(in->s->db, in->card_id, 0, 0))) ||
+	    (rc = db_commit(in->s->db)))
+		db_rollback(in->s->db);
 	return rc;
 }
 
@@ -419,7 +412,7 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 	struct account_rec *acc = NULL;
 	struct card_purchase p;
 	struct card_rec rec;
-	struct load_ctx l;
+	struct card_intent l;
 	uint8_t serial[8];
 	int rc;
 
@@ -459,13 +452,15 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 	p.credit_limit = (uint32_t)acc->credit_limit;
 	p.time = (uint32_t)clock_now();
 	p.terminal = 1;
+	memset(&l, 0, sizeof(l));
 	l.s = s;
+	l.action = "card.load.pending";
 	l.card_id = rec.id;
 	l.serial = rec.serial;
 	l.seq = p.seq;
 	l.amount = p.amount;
 	*seq = p.seq;
-	rc = card_write_purchase(r, ring, rec.key_version, serial, &p, NULL, NULL, load_pending,
+	rc = card_write_purchase(r, ring, rec.key_version, serial, &p, NULL, NULL, card_desk_intent,
 				 &l, before);
 	if (rc == -SD_CARD_COUNT && before->has_purchase && before->last.seq + 1 == p.seq &&
 	    card_purchase_cancelled(before, before->last.seq)) {
@@ -473,7 +468,7 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 		p.seq = before->last.seq;
 		l.seq = *seq = p.seq;
 		rc = card_write_purchase(r, ring, rec.key_version, serial, &p, NULL, NULL,
-					 load_pending, &l, before);
+					 card_desk_intent, &l, before);
 	}
 	if (rc && before->authenticated && before->has_purchase &&
 	    before->last.seq == rec.purchase_seq + 1) {
@@ -503,29 +498,13 @@ out:
 
 /* The pending mark before the cancel APDU: the intent is in the audit
  * trail before the card can change. */
-static int cancel_pending(void *ctx, const struct card_state *before)
-{
-	struct load_ctx *l = ctx;
-	int rc;
-
-	(void)before;
-	if ((rc = db_begin(l->s->db)))
-		return rc;
-	/* the cancelled purchase's tariff files never reach a meter */
-	if ((rc = audit_log(l->s, "card.cancel.pending", l->serial, "seq=%u", l->seq)) ||
-	    (rc = db_card_set_tariffs(l->s->db, l->card_id, 0, 0)) ||
-	    (rc = db_commit(l->s->db)))
-		db_rollback(l->s->db);
-	return rc;
-}
-
 int card_desk_cancel(const struct session *s, struct card_reader *r,
 		     const struct card_keyring *ring, const char *account_no, int64_t seq,
 		     struct card_state *before, int *already)
 {
 	struct account_rec *acc = NULL;
 	struct card_rec rec;
-	struct load_ctx l;
+	struct card_intent l;
 	uint8_t serial[8];
 	int rc;
 
@@ -548,11 +527,15 @@ int card_desk_cancel(const struct session *s, struct card_reader *r,
 	if ((rc = hex_serial(rec.serial, serial)))
 		goto out;
 	memset(&l, 0, sizeof(l));
+	memset(&l, 0, sizeof(l));
 	l.s = s;
+	l.action = "card.cancel.pending";
 	l.card_id = rec.id;
 	l.serial = rec.serial;
 	l.seq = (uint32_t)seq;
-	rc = card_cancel_purchase(r, ring, rec.key_version, serial, (uint32_t)seq, cancel_pending,
+	/* the cancelled purchase's tariff files never reach a meter */
+	l.clear_tariffs = 1;
+	rc = card_cancel_purchase(r, ring, rec.key_version, serial, (uint32_t)seq, card_desk_intent,
 				  &l, before);
 	if (rc < 0)
 		goto out;

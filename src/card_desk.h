@@ -85,6 +85,22 @@ int card_desk_cancel(const struct session *s, struct card_reader *r,
 int card_desk_returns(const struct session *s, const char *account_no, int64_t limit,
 		      int (*fn)(const struct card_return_rec *, void *), void *ctx);
 
+/* The intent a card write records just before its commit APDU: an audit
+ * row committed on its own, so that whatever happens next is explained.
+ * With clear_tariffs, the card's remembered tariff versions are forgotten
+ * in the same transaction. */
+struct card_intent {
+	const struct session *s;
+	const char *action;       /* "card.load.pending", ... */
+	const char *serial;
+	int64_t card_id;
+	uint32_t seq, amount;
+	int clear_tariffs;
+};
+
+/* A card_pending_fn (cardio/card.h) recording the card_intent ctx. */
+int card_desk_intent(void *ctx, const struct card_state *before);
+
 /* Lists the cards the database knows. Needs PERM_ACCOUNT_VIEW. */
 int card_desk_list(const struct session *s, int (*fn)(const struct card_rec *, void *),
 		   void *ctx);
