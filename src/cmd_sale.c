@@ -357,6 +357,22 @@ out:
 	return rc ? cli_fail(rc) : 0;
 }
 
+static int run_sale_void(struct cli *c)
+{
+	struct session ap;
+	int rc, have_ap = 0;
+
+	if (!cli_get(c, "reason"))
+		return cli_usage_error(c, "give --reason: why the sale is voided without its card");
+	if ((rc = cli_login(c)) || (rc = cli_approver(c, &ap, &have_ap)) ||
+	    (rc = sale_void_lost(&c->s, have_ap ? &ap : NULL, strtoll(c->argv[0], NULL, 10),
+				 cli_get(c, "reason"))))
+		return cli_fail(rc);
+	printf("Sale %s voided: no money was taken; give the cash back. The replacement card "
+	       "carries the account's last completed purchase.\n", c->argv[0]);
+	return 0;
+}
+
 static int run_refund(struct cli *c)
 {
 	struct card_keyring *ring = NULL;
@@ -744,6 +760,15 @@ const struct cli_cmd cmd_sale_reverse = {
 	"sale reverse", "SALE --reason TEXT",
 	"reverse (冲正) a sale made by mistake, before the card has been in the meter",
 	CLI_LOGIN, reverse_opts, 1, 1, run_sale_reverse,
+};
+static const struct cli_opt void_opts[] = {
+	{ "reason", "TEXT", 0, "why (required)" },
+	APPROVER_OPTS, { NULL, NULL, 0, NULL }
+};
+const struct cli_cmd cmd_sale_void = {
+	"sale void", "SALE --reason TEXT",
+	"void a pending sale whose card was reported lost (administrators)",
+	CLI_LOGIN, void_opts, 1, 1, run_sale_void,
 };
 const struct cli_cmd cmd_refund = {
 	"refund", "ACCOUNT --reason TEXT",

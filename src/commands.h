@@ -38,7 +38,7 @@ int cmd_unlock_keys(struct cli *c, struct card_keyring **ring);
 #define WAIT_OPT { "wait", "SECONDS", 0, "wait that long for a card to be inserted" }
 
 extern const struct cli_cmd cmd_sale, cmd_sale_quote, cmd_sale_settle, cmd_sale_pending,
-	cmd_sale_list, cmd_sale_reverse, cmd_refund;
+	cmd_sale_list, cmd_sale_reverse, cmd_sale_void, cmd_refund;
 extern const struct cli_cmd cmd_receipt_show, cmd_receipt_reprint, cmd_receipt_invoiced,
 	cmd_receipt_unprinted;
 extern const struct cli_cmd cmd_shift_open, cmd_shift_close, cmd_shift_show, cmd_shift_list;

@@ -27,7 +27,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_alarm_list, &cmd_alarm_ack,
 	&cmd_backup, &cmd_backup_verify, &cmd_backup_list, &cmd_restore,
 	&cmd_sale, &cmd_sale_quote, &cmd_sale_settle, &cmd_sale_pending, &cmd_sale_list,
-	&cmd_sale_reverse, &cmd_refund,
+	&cmd_sale_reverse, &cmd_sale_void, &cmd_refund,
 	&cmd_receipt_show, &cmd_receipt_reprint, &cmd_receipt_invoiced, &cmd_receipt_unprinted,
 	&cmd_shift_open, &cmd_shift_close, &cmd_shift_show, &cmd_shift_list,
 	&cmd_setting_list, &cmd_setting_set,

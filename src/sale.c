@@ -751,3 +751,31 @@ int sale_list(const struct session *s, const struct sale_filter *f,
 
 	return rc ? rc : db_sale_each(s->db, f, fn, ctx);
 }
+
+int sale_void_lost(const struct session *s, const struct session *approver, int64_t id,
+		   const char *reason)
+{
+	struct sale_rec sr;
+	struct card_rec card;
+	char why[256];
+	int rc;
+
+	if (!reason || !*reason)
+		return err_set(-SD_USAGE, "say why the sale is voided without its card");
+	if ((rc = db_sale_get(s->db, id, &sr)))
+		return rc == -SD_NOT_FOUND ? err_set(rc, "no sale %lld", (long long)id) : rc;
+	if (strcmp(sr.status, "pending"))
+		return err_set(-SD_STATE, "sale %lld is %s, not pending", (long long)id, sr.status);
+	if (!sr.card_id || (rc = db_card_get_id(s->db, sr.card_id, &card)) ||
+	    strcmp(card.status, "lost"))
+		return rc ? rc : err_set(-SD_STATE, "sale %lld waits for its card, which was not "
+						    "reported lost: put the card in the reader to settle it",
+					 (long long)id);
+	if ((rc = db_begin(s->db)))
+		return rc;
+	snprintf(why, sizeof(why), "voided without its card (reported lost): %.200s", reason);
+	if ((rc = sale_approve(s, approver, "voiding a sale without its card", sr.account_no)) ||
+	    (rc = void_locked(s, &sr, why)) || (rc = db_commit(s->db)))
+		db_rollback(s->db);
+	return rc;
+}

@@ -137,6 +137,14 @@ int sale_refund(const struct session *s, const struct session *approver,
 		const struct sale_io *io, const char *account_no, int64_t amount,
 		const char *reason, struct ledger_rec *out);
 
+/* Voids pending sale id without its card, when that card was reported
+ * lost and will not come back to settle it: no money was taken (the
+ * cash goes back), and the replacement card carries the account's last
+ * completed purchase instead (card spec 11.3). Needs an administrator
+ * (s or approver); audited. */
+int sale_void_lost(const struct session *s, const struct session *approver, int64_t id,
+		   const char *reason);
+
 /* Test hook: with SALEDESK_FAULT=kill:POINT in the environment the process
  * SIGKILLs itself at that point of the sale protocol (docs/sales.md lists
  * them); the crash test walks them. Does nothing otherwise. */

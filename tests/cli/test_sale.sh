@@ -196,6 +196,29 @@ expect_rc 0 "the quote lists the account's purchases" as li cashier-pw-1 sale qu
 	--amount 10
 contains "$out" "(reversed)" "...with the reversed one marked"
 
+# ---- a pending sale whose card is lost ----
+expect_rc 0 "a fourth account with a card" as li cashier-pw-1 account open --name "赵七" \
+	--room 304 --meter 202400000004 --tariff RES
+new_card c4 0404040404040404
+expect_rc 0 "...its card is issued" cashier_keys card issue 00000004
+SALEDESK_FAULT=kill:pending sell 00000004 --amount 10 >/dev/null 2>&1
+S4=$(db "SELECT max(id) FROM sales")
+[ "$(db "SELECT status FROM sales WHERE id = $S4")" = pending ] && ok "its sale is left pending" ||
+	not_ok "its sale is left pending"
+vcard_ctl remove >/dev/null 2>&1
+expect_rc 0 "the customer reports the card lost" as li cashier-pw-1 card lost 00000004
+expect_rc 1 "a cashier cannot void the sale without its card" as li cashier-pw-1 sale void "$S4" \
+	--reason "card lost"
+contains "$err" "needs an administrator" "...an administrator must"
+expect_rc 0 "with an administrator's approval the sale is voided" as li cashier-pw-1 sale void \
+	"$S4" --reason "card lost" --approver admin --approver-password-fd 6 6<<<"$ADMIN_PW"
+contains "$out" "no money was taken" "...and the cashier gives the cash back"
+[ "$(db "SELECT status FROM sales WHERE id = $S4")" = void ] && ok "...it is void" ||
+	not_ok "...it is void"
+expect_rc 1 "a pending sale whose card is not lost is not voided so" as li cashier-pw-1 \
+	sale void 1 --reason x --approver admin --approver-password-fd 6 6<<<"$ADMIN_PW"
+use_card "$USER_IMG"
+
 # ---- closing ----
 expect_rc 0 "the shift shows its totals" as li cashier-pw-1 shift show
 contains "$out" "sales: " "...sales"
