@@ -99,29 +99,7 @@ use_card "$CW/one.img"
 expect_rc 1 "a purchase newer than the card's last is not cancelled" cancel 00000001 2
 contains "$err" "the card holds purchase 1, not 2" "...the card holds purchase 1"
 
-# ---- tear walk ----
-# tear_op N MODE CMD...: arms the tear, runs CMD (out/err/rc kept), disarms,
-# and puts the card back if it was pulled; torn=1 then.
-tear_op() {
-	local n=$1 mode=$2
-	shift 2
-	vcard_ctl tear "$n" "$mode" >/dev/null
-	local ef; ef=$(mktemp)
-	out=$("$@" 2>"$ef"); rc=$?
-	err=$(cat "$ef"); rm -f "$ef"
-	vcard_ctl tear off >/dev/null
-	if vcard_ctl status | grep -q 'inserted=0'; then
-		torn=1
-		vcard_ctl insert "$CUR_IMG" >/dev/null && vcard_wait_card
-	else
-		torn=0
-	fi
-}
-says_what_next() {
-	[[ $err == *"insert it again"* || $err == *"pulled"* || $err == *"taken out"* ||
-		$err == *"no card"* || $err == *"removed"* ]]
-}
-
+# ---- tear walk (tear_op and says_what_next: tests/lib/card.sh) ----
 new_card three 0303030303030303
 cashier_keys card issue 00000003 >/dev/null || not_ok "issue card three"
 k=1

@@ -16,30 +16,6 @@ pcscd_reexec "$0" "$@"
 card_setup || { echo "1..0 # SKIP $card_skip"; exit 0; }
 keys_init_test >/dev/null || { echo "Bail out! keys init failed"; exit 1; }
 
-# tear_op N MODE CMD...: arms the tear, runs CMD (out/err/rc kept), disarms,
-# and puts the card back if it was pulled; torn=1 then.
-tear_op() {
-	local n=$1 mode=$2
-	shift 2
-	vcard_ctl tear "$n" "$mode" >/dev/null
-	local ef; ef=$(mktemp)
-	out=$("$@" 2>"$ef"); rc=$?
-	err=$(cat "$ef"); rm -f "$ef"
-	vcard_ctl tear off >/dev/null
-	if vcard_ctl status | grep -q 'inserted=0'; then
-		torn=1
-		vcard_ctl insert "$CUR_IMG" >/dev/null && vcard_wait_card
-	else
-		torn=0
-	fi
-}
-
-# A failure after a tear must say what happened and what to do next.
-says_what_next() {
-	[[ $err == *"insert it again"* || $err == *"pulled"* || $err == *"taken out"* ||
-		$err == *"no card"* || $err == *"removed"* ]]
-}
-
 ef_present() { [ "$(hex_field "$CUR_IMG" "$1" | cut -c1-2)" = 68 ]; }
 personalised() { [ "$(awk '$1 == "personalised" { print $2 }' "$CUR_IMG")" = 1 ]; }
 db_status() { sqlite3 "$SALEDESK_DB" "SELECT status FROM cards WHERE serial = '$1'"; }

@@ -133,3 +133,29 @@ no_secrets() {
 		ok "the key file holds no key in clear"
 	fi
 }
+
+# tear_op N MODE CMD...: arms vcard's tear at the card's Nth APDU (MODE
+# drop: the torn command's write is lost; commit: it is kept), runs CMD
+# ($out, $err and $rc kept), disarms, and puts the card back if it was
+# pulled ($torn is 1 then).
+tear_op() {
+	local n=$1 mode=$2
+	shift 2
+	vcard_ctl tear "$n" "$mode" >/dev/null
+	local ef; ef=$(mktemp)
+	out=$("$@" 2>"$ef"); rc=$?
+	err=$(cat "$ef"); rm -f "$ef"
+	vcard_ctl tear off >/dev/null
+	if vcard_ctl status | grep -q 'inserted=0'; then
+		torn=1
+		vcard_ctl insert "$CUR_IMG" >/dev/null && vcard_wait_card
+	else
+		torn=0
+	fi
+}
+
+# A failure after a tear must say what happened and what to do next.
+says_what_next() {
+	[[ $err == *"insert it again"* || $err == *"pulled"* || $err == *"taken out"* ||
+		$err == *"no card"* || $err == *"removed"* ]]
+}
