@@ -785,16 +785,7 @@ int account_card_reissue(const struct session *s, const struct sale_io *io,
 		/* the lost card's last purchase goes onto the new card with its
 		 * own number: a meter that has it credits nothing, one that
 		 * has not credits it once (card spec 11.3) */
-		memset(&p, 0, sizeof(p));
-		p.seq = (uint32_t)lost.purchase_seq;
-		p.unit = 1;
-		p.amount = (uint32_t)amount;
-		p.flags = 0x0C;
-		for (int i = 0; i < 3; i++)
-			p.alarm[i] = (uint32_t)acc->alarm[i];
-		p.credit_limit = (uint32_t)acc->credit_limit;
-		p.time = (uint32_t)clock_now();
-		p.terminal = 1;
+		card_desk_purchase(acc, (uint32_t)lost.purchase_seq, (uint32_t)amount, clock_now(), &p);
 		memset(&cc, 0, sizeof(cc));
 		cc.s = s;
 		cc.action = "card.carry.pending";

@@ -28,17 +28,6 @@ static int utility_code(struct db *db, uint32_t *out)
 	return 0;
 }
 
-static int hex_serial(const char *hex, uint8_t out[8])
-{
-	for (int i = 0; i < 8; i++) {
-		unsigned v;
-		if (sscanf(hex + 2 * i, "%2X", &v) != 1)
-			return err_set(-SD_INVAL, "bad card serial %s", hex);
-		out[i] = (uint8_t)v;
-	}
-	return 0;
-}
-
 /* Records what an authenticated read learnt: a newer purchase on the
  * card, a return record. One transaction. */
 static int settle(const struct session *s, const struct card_state *st, struct card_rec *rec,
@@ -389,6 +378,21 @@ int card_desk_recycle(const struct session *s, struct card_reader *r,
 	return rc;
 }
 
+void card_desk_purchase(const struct account_rec *acc, uint32_t seq, uint32_t amount, int64_t when,
+			struct card_purchase *p)
+{
+	memset(p, 0, sizeof(*p));
+	p->seq = seq;
+	p->unit = 1;
+	p->amount = amount;
+	p->flags = 0x0C; /* alarm levels and limits ride along with every purchase */
+	for (int i = 0; i < 3; i++)
+		p->alarm[i] = (uint32_t)acc->alarm[i];
+	p->credit_limit = (uint32_t)acc->credit_limit;
+	p->time = (uint32_t)when;
+	p->terminal = 1;
+}
+
 int card_desk_intent(void *ctx, const struct card_state *before)
 {
 	struct card_intent *in = ctx;
@@ -432,7 +436,7 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 			rc = err_set(rc, "account %s has no card: issue one first", acc->account_no);
 		goto out;
 	}
-	if ((rc = hex_serial(rec.serial, serial)))
+	if ((rc = card_serial_parse(rec.serial, serial)))
 		goto out;
 	{
 		struct sale_rec pend;
@@ -442,16 +446,7 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 			goto out;
 		}
 	}
-	memset(&p, 0, sizeof(p));
-	p.seq = (uint32_t)rec.purchase_seq + 1;
-	p.unit = 1;
-	p.amount = (uint32_t)amount;
-	p.flags = 0x0C;
-	for (int i = 0; i < 3; i++)
-		p.alarm[i] = (uint32_t)acc->alarm[i];
-	p.credit_limit = (uint32_t)acc->credit_limit;
-	p.time = (uint32_t)clock_now();
-	p.terminal = 1;
+	card_desk_purchase(acc, (uint32_t)rec.purchase_seq + 1, (uint32_t)amount, clock_now(), &p);
 	memset(&l, 0, sizeof(l));
 	l.s = s;
 	l.action = "card.load.pending";
@@ -524,9 +519,8 @@ int card_desk_cancel(const struct session *s, struct card_reader *r,
 			rc = err_set(rc, "account %s has no card", acc->account_no);
 		goto out;
 	}
-	if ((rc = hex_serial(rec.serial, serial)))
+	if ((rc = card_serial_parse(rec.serial, serial)))
 		goto out;
-	memset(&l, 0, sizeof(l));
 	memset(&l, 0, sizeof(l));
 	l.s = s;
 	l.action = "card.cancel.pending";

@@ -11,6 +11,7 @@
 
 #include "card.h"      /* cardio */
 #include "card_tariff.h"
+#include "db_account.h"
 #include "db_card.h"
 #include "session.h"
 
@@ -97,6 +98,12 @@ struct card_intent {
 	uint32_t seq, amount;
 	int clear_tariffs;
 };
+
+/* Fills *p with a purchase of amount fen as purchase seq of account acc,
+ * sold at when: the account's alarm levels and credit limit ride along
+ * (flags 0x0C); tariff files are the caller's to add. */
+void card_desk_purchase(const struct account_rec *acc, uint32_t seq, uint32_t amount, int64_t when,
+			struct card_purchase *p);
 
 /* A card_pending_fn (cardio/card.h) recording the card_intent ctx. */
 int card_desk_intent(void *ctx, const struct card_state *before);

@@ -9,6 +9,7 @@
 
 #include "account.h"
 #include "audit.h"
+#include "card_desk.h"
 #include "clock.h"
 #include "db_account_ops.h"
 #include "db_meter.h"
@@ -519,16 +520,8 @@ static int sale_card_write(const struct session *s, const struct sale_io *io,
 	if ((rc = db_sale_seq_dead(s->db, acc->id, rec.purchase_seq, &dead)))
 		return rc;
 	sr->purchase_seq = rec.purchase_seq + !dead;
-	memset(&p, 0, sizeof(p));
-	p.seq = (uint32_t)sr->purchase_seq;
-	p.unit = 1;
-	p.amount = (uint32_t)sr->credited;
-	p.flags = 0x0C;
-	for (int i = 0; i < 3; i++)
-		p.alarm[i] = (uint32_t)acc->alarm[i];
-	p.credit_limit = (uint32_t)acc->credit_limit;
-	p.time = (uint32_t)sr->created_at;
-	p.terminal = 1;
+	card_desk_purchase(acc, (uint32_t)sr->purchase_seq, (uint32_t)sr->credited, sr->created_at,
+			   &p);
 	if ((rc = sale_tariffs(s, acc, sr, &rec, &p, ef03, ef04, &plan, res)))
 		return rc;
 	rc = card_write_purchase(io->reader, io->ring, rec.key_version, serial, &p,
