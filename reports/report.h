@@ -80,6 +80,14 @@ const struct report_def *report_find(const char *name);
 /* Calls fn for every registered report in listing order. */
 void report_each(void (*fn)(const struct report_def *def, void *arg), void *arg);
 
+/* Writes the daily energy export (docs/reports.md, "Daily energy export")
+ * of the site-local day that starts at day_start (the UTC instant of its
+ * local midnight) into dir, atomically (a temporary file renamed), and
+ * puts the file's path in path (len bytes). Returns 0 or a negative SD_
+ * code. Implemented in reports/rpt_export.c. */
+int report_export_daily(struct db *db, int64_t day_start, int utc_offset_min, const char *dir,
+			char *path, unsigned len);
+
 /* Frees the tables of res and zeroes it; a zeroed res is fine. */
 void report_result_free(struct report_result *res);
 
