@@ -911,6 +911,49 @@ out:
 	return rc;
 }
 
+int card_move_meter(struct card_reader *r, const struct card_keyring *ring, int key_version,
+		    const uint8_t *serial, const char *old_meter, const char *new_meter,
+		    struct card_state *before)
+{
+	struct card_info want;
+	uint8_t ef1[64];
+	int rc, slot = -1;
+	struct io io;
+
+	memset(before, 0, sizeof(*before));
+	memset(&io, 0, sizeof(io));
+	if ((rc = purchase_prelude(&io, r, ring, key_version, serial, 1, before)))
+		goto out;
+	if (!before->issued || before->info.type != CARD_USER) {
+		rc = err_set(-SD_CARD_FORMAT, "this is not an issued user card");
+		goto out;
+	}
+	want = before->info;
+	for (int i = 0; i < want.nmeters; i++) {
+		if (!strcmp(want.meters[i], new_meter)) {
+			rc = 1; /* a repeat, or a move that tore after its write */
+			goto out;
+		}
+		if (!strcmp(want.meters[i], old_meter))
+			slot = i;
+	}
+	if (slot < 0) {
+		rc = err_set(-SD_CARD_OTHER, "the card names neither meter %s nor %s: is it this "
+					     "account's card?", old_meter, new_meter);
+		goto out;
+	}
+	snprintf(want.meters[slot], sizeof(want.meters[slot]), "%s", new_meter);
+	/* the new meter is unopened: it takes only an opening card (12.1) */
+	want.subtype = 1;
+	if ((rc = card_info_encode(&want, ef1)) ||
+	    (rc = sm_cmd(&io, 0x04, 0xD6, 0x81, 0x00, ef1, 58, NULL, "UPDATE BINARY EF01")))
+		goto out;
+	before->info = want;
+out:
+	io_close(&io, before);
+	return rc;
+}
+
 int card_recycle(struct card_reader *r, const struct card_keyring *ring, struct card_state *st)
 {
 	uint8_t kv = 0, ef1[64];

@@ -92,6 +92,17 @@ int card_write_purchase(struct card_reader *r, const struct card_keyring *ring,
 			const uint8_t *ef03, const uint8_t *ef04, card_pending_fn pending,
 			void *ctx, struct card_state *before);
 
+/* Moves the user card whose serial must be serial (NULL skips) from meter
+ * old_meter to new_meter, the spec's 11.6: authenticate (key_version, 0 =
+ * ask the card), MAC-read EF01, EF02 and EF05, then rewrite EF01 with
+ * new_meter in old_meter's place and subtype opening, in one UPDATE.
+ * Returns 1 when the card already names new_meter (a repeat), 0 when
+ * moved; *before gets the card as read (its purchase and return record),
+ * with info as left. */
+int card_move_meter(struct card_reader *r, const struct card_keyring *ring, int key_version,
+		    const uint8_t *serial, const char *old_meter, const char *new_meter,
+		    struct card_state *before);
+
 /* Cancels purchase seq on the card whose serial must be serial (NULL
  * skips), the spec's 11.5: authenticate (key_version, 0 = ask the card),
  * MAC-read EF01, EF02 and EF05, require EF02's N = seq and EF05 empty

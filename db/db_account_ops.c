@@ -2,6 +2,7 @@
 #include "db_account_ops.h"
 
 #include <stdio.h>
+#include <string.h>
 
 #include "db_int.h"
 #include "err.h"
@@ -54,6 +55,51 @@ int db_meter_add(struct db *db, struct meter_rec *m)
 		return err_set(rc, "meter %s is already registered", m->meter_no);
 	}
 	return rc ? rc : db_int(db, &m->id, "SELECT last_insert_rowid()", NULL);
+}
+
+int db_meter_set_carry(struct db *db, int64_t id, int64_t old_id, int64_t fen)
+{
+	return db_run(db, "UPDATE meters SET replaces = ?, carry_fen = ?, carry_seq = NULL "
+			  "WHERE id = ?", "iii", old_id, fen, id);
+}
+
+int db_meter_carry_of(struct db *db, int64_t account_id, struct meter_carry *out)
+{
+	sqlite3_stmt *st;
+	int rc = db_prepare(db, &st, "SELECT m.id, m.meter_no, m.mode, o.meter_no, m.carry_fen, "
+				     "ifnull(m.carry_seq, 0) FROM meters m JOIN meters o ON "
+				     "o.id = m.replaces WHERE m.account_id = ? AND m.status = "
+				     "'active' AND m.carry_fen IS NOT NULL ORDER BY m.id LIMIT 1",
+			    "i", account_id);
+
+	if (rc)
+		return rc;
+	memset(out, 0, sizeof(*out));
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		out->meter_id = sqlite3_column_int64(st, 0);
+		db_col_text(st, 1, out->meter_no, sizeof(out->meter_no));
+		db_col_text(st, 2, out->mode, sizeof(out->mode));
+		db_col_text(st, 3, out->old_no, sizeof(out->old_no));
+		out->fen = sqlite3_column_int64(st, 4);
+		out->seq = sqlite3_column_int64(st, 5);
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? -SD_NOT_FOUND : db_error(db, rc, "meter carry");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_meter_carry_seq(struct db *db, int64_t id, int64_t seq)
+{
+	return db_run(db, "UPDATE meters SET carry_seq = ? WHERE id = ?", "ii", seq, id);
+}
+
+int db_meter_carry_done(struct db *db, int64_t id)
+{
+	return db_run(db, "UPDATE meters SET carry_fen = NULL, carry_seq = NULL WHERE id = ?", "i",
+		      id);
 }
 
 int db_card_lost_id(struct db *db, int64_t account_id, int64_t *card_id)

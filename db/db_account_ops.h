@@ -29,6 +29,29 @@ int db_meter_remove(struct db *db, int64_t id, int64_t removed_at);
  * detail when the meter number is already registered. */
 int db_meter_add(struct db *db, struct meter_rec *m);
 
+/* A balance still to carry to a meter that replaced another (换表). */
+struct meter_carry {
+	int64_t meter_id;     /* the new meter */
+	char meter_no[METER_NO_MAX + 1];
+	char mode[8];         /* card or remote */
+	char old_no[METER_NO_MAX + 1];
+	int64_t fen;          /* still to carry; 0 on a card: the card still names old_no */
+	int64_t seq;          /* the card purchase number the carry writes; 0 not yet chosen */
+};
+
+/* Records that meter id replaced meter old_id and has fen to carry. */
+int db_meter_set_carry(struct db *db, int64_t id, int64_t old_id, int64_t fen);
+
+/* Reads into *out the first carry still to do on the account's active
+ * meters; -SD_NOT_FOUND if none. */
+int db_meter_carry_of(struct db *db, int64_t account_id, struct meter_carry *out);
+
+/* Records the purchase number meter id's card carry writes. */
+int db_meter_carry_seq(struct db *db, int64_t id, int64_t seq);
+
+/* Marks meter id's carry done. */
+int db_meter_carry_done(struct db *db, int64_t id);
+
 /* Reads the id of the account's most recently issued user card marked
  * lost into *card_id; -SD_NOT_FOUND if none. */
 int db_card_lost_id(struct db *db, int64_t account_id, int64_t *card_id);

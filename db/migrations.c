@@ -511,6 +511,19 @@ static const char migration_8[] =
 	"ALTER TABLE cards ADD COLUMN tariff_ef03 INTEGER REFERENCES tariff_versions(id);\n"
 	"ALTER TABLE cards ADD COLUMN tariff_ef04 INTEGER REFERENCES tariff_versions(id);\n";
 
+static const char migration_9[] =
+	/* 9: a replaced card or remote meter's balance goes to the meter that
+	 * replaced it (issue 5, 换表; card spec 11.6). carry_fen is what is
+	 * still to carry (NULL: nothing; 0 on a card meter: the card still
+	 * names the old meter); carry_seq the purchase number a card carry
+	 * writes, recorded before the card is written so a repeat after a
+	 * crash never loads it twice; replaces the meter it took over from. */
+	"ALTER TABLE meters ADD COLUMN replaces INTEGER REFERENCES meters(id);\n"
+	"ALTER TABLE meters ADD COLUMN carry_fen INTEGER\n"
+	"  CHECK (carry_fen IS NULL OR carry_fen BETWEEN 0 AND 99999999);\n"
+	"ALTER TABLE meters ADD COLUMN carry_seq INTEGER CHECK (carry_seq IS NULL OR carry_seq > 0);\n";
+
 const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
-				      migration_5, migration_billing, migration_7, migration_8 };
+				      migration_5, migration_billing, migration_7, migration_8,
+				      migration_9 };
 const int db_migration_count = (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

@@ -9,6 +9,7 @@
 #include "audit.h"
 #include "card_desk.h"
 #include "clock.h"
+#include "db_meter.h"
 #include "db_account_ops.h"
 #include "err.h"
 #include "money.h"
@@ -443,17 +444,174 @@ out:
 
 /* ---- meter replacement ---- */
 
+/* A carry the desk could not finish now: what the cashier does next. */
+static void carry_note(struct account_op_result *res, const struct meter_carry *mc,
+		       const char *why)
+{
+	char money[32];
+
+	snprintf(res->note, sizeof(res->note), "%s; then: saledesk account carry %s (%s yuan to "
+		 "meter %s)", why, res->account_no, money_format(mc->fen, money, sizeof(money)),
+		 mc->meter_no);
+}
+
+static void carried(struct account_op_result *res, const struct meter_carry *mc, int64_t seq)
+{
+	res->meter_carry = 1;
+	res->carried_amount = mc->fen;
+	res->carried_seq = seq;
+	snprintf(res->carry_mode, sizeof(res->carry_mode), "%s", mc->mode);
+	snprintf(res->carry_meter, sizeof(res->carry_meter), "%s", mc->meter_no);
+}
+
+/* A remote meter's carry: a recharge queued with the meter's next purchase
+ * number, in one transaction with the carry marked done. */
+static int carry_remote(const struct session *s, const struct meter_carry *mc,
+			struct account_op_result *res)
+{
+	struct meter_cmd cmd;
+	int64_t now = clock_now();
+	int rc;
+
+	if ((rc = db_begin(s->db)))
+		return rc;
+	memset(&cmd, 0, sizeof(cmd));
+	cmd.meter_id = mc->meter_id;
+	cmd.not_before = now;
+	snprintf(cmd.kind, sizeof(cmd.kind), "recharge");
+	cmd.amount = mc->fen;
+	if (mc->fen > 0 && (rc = db_cmd_next_seq(s->db, mc->meter_id, &cmd.purchase_seq))) {
+		db_rollback(s->db);
+		if (rc == -SD_STATE) {
+			carry_note(res, mc, "the meter-reading service has not read the new meter yet "
+					    "(wire it to its bus: saledesk meter wire)");
+			return 0;
+		}
+		return rc;
+	}
+	if ((mc->fen > 0 && (rc = db_cmd_insert(s->db, &cmd, s->operator_id))) ||
+	    (rc = db_meter_carry_done(s->db, mc->meter_id)) ||
+	    (rc = audit_log(s, "meter.carry", res->account_no, "meter=%s from=%s amount=%lld "
+			    "purchase_seq=%lld command=%lld", mc->meter_no, mc->old_no,
+			    (long long)mc->fen, (long long)cmd.purchase_seq, (long long)cmd.id)) ||
+	    (rc = db_commit(s->db))) {
+		db_rollback(s->db);
+		return rc;
+	}
+	carried(res, mc, cmd.purchase_seq);
+	return 0;
+}
+
+/* A card meter's carry (card spec 11.6): the card is moved to the new
+ * meter, then the balance is loaded as its next purchase. The purchase
+ * number is recorded before the card is written, so a repeat after a
+ * crash finds it on the card (or in the database) and never loads twice. */
+static int carry_card(const struct session *s, const struct sale_io *io,
+		      const struct account_rec *acc, struct meter_carry *mc,
+		      struct account_op_result *res)
+{
+	struct card_state st;
+	struct card_rec rec;
+	uint8_t serial[8];
+	int64_t seq;
+	int rc, settled;
+
+	if ((rc = db_card_user_of(s->db, acc->id, &rec))) {
+		if (rc == -SD_NOT_FOUND) {
+			carry_note(res, mc, "the account has no active card: reissue it first");
+			return 0;
+		}
+		return rc;
+	}
+	if (!io || !io->reader || !io->ring) {
+		carry_note(res, mc, "put the customer's card in the reader");
+		return 0;
+	}
+	snprintf(res->card_serial, sizeof(res->card_serial), "%s", rec.serial);
+	if ((rc = card_serial_parse(rec.serial, serial)))
+		return rc;
+	rc = card_move_meter(io->reader, io->ring, rec.key_version, serial, mc->old_no,
+			     mc->meter_no, &st);
+	if (rc < 0)
+		return rc;
+	if (rc == 0) {
+		if ((rc = db_begin(s->db)))
+			return rc;
+		if ((rc = audit_log(s, "card.move", rec.serial, "account=%s from=%s to=%s",
+				    acc->account_no, mc->old_no, mc->meter_no)) ||
+		    (rc = db_commit(s->db))) {
+			db_rollback(s->db);
+			return rc;
+		}
+	}
+	if (mc->seq && rec.purchase_seq >= mc->seq) {
+		/* loaded before a crash and recorded: only the mark is left */
+		seq = mc->seq;
+	} else if (mc->fen > 0) {
+		if (!mc->seq) {
+			mc->seq = rec.purchase_seq + 1;
+			if ((rc = db_meter_carry_seq(s->db, mc->meter_id, mc->seq)))
+				return rc;
+		}
+		rc = card_desk_write_load(s, io->reader, io->ring, acc->account_no, mc->fen,
+					  "meter.carry", &st, &seq, &settled);
+		if (rc == -SD_CARD_STACK) {
+			carry_note(res, mc, "the card holds a purchase no meter has taken yet: the "
+					    "customer inserts the card into the new meter first (it "
+					    "credits that purchase)");
+			return 0;
+		}
+		if (rc)
+			return rc;
+	} else {
+		seq = 0;
+	}
+	if ((rc = db_begin(s->db)))
+		return rc;
+	if ((rc = db_meter_carry_done(s->db, mc->meter_id)) || (rc = db_commit(s->db))) {
+		db_rollback(s->db);
+		return rc;
+	}
+	carried(res, mc, seq);
+	return 0;
+}
+
+int account_carry(const struct session *s, const struct sale_io *io, const char *account_no,
+		  struct account_op_result *res)
+{
+	struct account_rec *acc = NULL;
+	struct meter_carry mc;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	if ((rc = perm_check(s, PERM_ACCOUNT_CHANGE)) || (rc = load(s, account_no, &acc)))
+		goto out;
+	snprintf(res->account_no, sizeof(res->account_no), "%s", acc->account_no);
+	if ((rc = db_meter_carry_of(s->db, acc->id, &mc))) {
+		if (rc == -SD_NOT_FOUND)
+			rc = err_set(rc, "account %s has no replaced meter's balance to carry",
+				     acc->account_no);
+		goto out;
+	}
+	if ((rc = no_pending(s, acc)))
+		goto out;
+	rc = !strcmp(mc.mode, "card") ? carry_card(s, io, acc, &mc, res) : carry_remote(s, &mc, res);
+out:
+	free(acc);
+	return rc;
+}
+
 int account_replace_meter(const struct session *s, const struct session *approver,
-			  const char *account_no, const char *old_no, const char *new_no,
-			  int64_t final_wh, int64_t balance, struct account_op_result *res)
+			  const struct sale_io *io, const char *account_no, const char *old_no,
+			  const char *new_no, int64_t final_wh, int64_t balance,
+			  struct account_op_result *res)
 {
 	struct account_rec *acc = NULL;
 	const struct meter_rec *old = NULL;
 	struct meter_rec m;
-	const char *carry;
+	int carries;
 	size_t len = new_no ? strlen(new_no) : 0;
 	int64_t now = clock_now();
-	char money[32];
 	int rc;
 
 	memset(res, 0, sizeof(*res));
@@ -476,13 +634,23 @@ int account_replace_meter(const struct session *s, const struct session *approve
 		rc = err_set(-SD_INVAL, "new meter number: 1 to %d digits", METER_NO_MAX);
 		goto out;
 	}
-	if (final_wh < 0 || balance < 0) {
-		rc = err_set(-SD_INVAL, "the final reading and the balance cannot be negative");
+	if (final_wh < 0 || balance < 0 || balance > 99999999) {
+		rc = err_set(-SD_INVAL, "the final reading and the balance cannot be negative, and a "
+					"balance is at most 999999.99 yuan");
 		goto out;
 	}
 	if ((rc = no_pending(s, acc)) ||
 	    (rc = precheck_approval(s, approver, "a meter replacement")))
 		goto out;
+	{
+		struct meter_carry mc;
+		if (!db_meter_carry_of(s->db, acc->id, &mc)) {
+			rc = err_set(-SD_STATE, "meter %s still waits for the balance of meter %s: "
+						"saledesk account carry %s first", mc.meter_no,
+				     mc.old_no, acc->account_no);
+			goto out;
+		}
+	}
 	memset(&m, 0, sizeof(m));
 	snprintf(m.meter_no, sizeof(m.meter_no), "%s", new_no);
 	m.account_id = acc->id;
@@ -490,35 +658,40 @@ int account_replace_meter(const struct session *s, const struct session *approve
 	memcpy(m.mode, old->mode, sizeof(m.mode));
 	m.phases = old->phases;
 	m.installed_at = now;
-	/* where the old meter's balance goes: only a desk balance can move
-	 * by itself; the card or the bus must carry the rest (left to do) */
-	if (!strcmp(old->mode, "billed"))
-		carry = "stays in the desk balance";
-	else if (!strcmp(old->mode, "card"))
-		carry = "to be loaded onto the card for the new meter (not done by the desk yet)";
-	else
-		carry = "to be recharged to the new meter (not done by the desk yet)";
+	/* a desk-billed balance is in the ledger and stays there; a card or
+	 * a remote meter's goes to the new meter (account_carry) */
+	carries = strcmp(old->mode, "billed") != 0;
 	if ((rc = db_begin(s->db)))
 		goto out;
 	if ((rc = sale_approve(s, approver, "a meter replacement", acc->account_no)) ||
 	    (rc = db_meter_add(s->db, &m)) || (rc = db_meter_remove(s->db, old->id, now)) ||
+	    (carries && (rc = db_meter_set_carry(s->db, m.id, old->id, balance))) ||
 	    (rc = audit_log(s, "meter.replace", acc->account_no,
-			    "old=%s new=%s mode=%s final_reading_wh=%lld balance_carried=%lld "
-			    "carry=%s", old->meter_no, m.meter_no, old->mode, (long long)final_wh,
-			    (long long)balance, carry)) ||
+			    "old=%s new=%s mode=%s final_reading_wh=%lld balance_carried=%lld",
+			    old->meter_no, m.meter_no, old->mode, (long long)final_wh,
+			    (long long)balance)) ||
 	    (rc = db_commit(s->db))) {
 		db_rollback(s->db);
 		goto out;
 	}
-	if (!strcmp(old->mode, "card"))
-		snprintf(res->note, sizeof(res->note), "the customer's card names the old meter; a "
-			 "card naming the new one and the load of the balance carried (%s) onto it "
-			 "are not done by the desk yet: the balance is recorded",
-			 money_format(balance, money, sizeof(money)));
-	else if (!strcmp(old->mode, "remote"))
-		snprintf(res->note, sizeof(res->note), "wire the new meter to its bus (saledesk meter "
-			 "wire); the balance %s is recorded, its recharge to the new meter is left "
-			 "to do", money_format(balance, money, sizeof(money)));
+	if (carries) {
+		/* the replacement is done; a carry that fails now is finished
+		 * later with account carry, and the note says how */
+		struct account_op_result cr;
+		int crc = account_carry(s, io, acc->account_no, &cr);
+		if (crc) {
+			char what[160];
+			err_text(crc, what, sizeof(what));
+			if (snprintf(res->note, sizeof(res->note), "the balance is not carried yet (%s); "
+				     "then: saledesk account carry %s", what, acc->account_no) >=
+			    (int)sizeof(res->note))
+				snprintf(res->note, sizeof(res->note), "the balance is not carried yet; "
+					 "see: saledesk account carry %s", acc->account_no);
+		} else {
+			snprintf(cr.account_no, sizeof(cr.account_no), "%s", res->account_no);
+			*res = cr;
+		}
+	}
 out:
 	free(acc);
 	return rc;

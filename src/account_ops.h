@@ -27,6 +27,9 @@ struct account_op_result {
 	int64_t card_refund;     /* close: credit taken back off the card, fen */
 	int64_t carried_seq;     /* reissue: the lost card's purchase now on the new card */
 	int64_t carried_amount;
+	int meter_carry;         /* replace-meter, carry: 1 the balance went to the new meter */
+	char carry_mode[8];      /* ... as "card" (loaded as purchase carried_seq) or "remote" */
+	char carry_meter[16];    /* ... the new meter */
 	int changed;             /* change: how many fields changed */
 	char note[256];          /* what is left to do, for the cashier; "" if nothing */
 };
@@ -68,13 +71,25 @@ int account_transfer(const struct session *s, const struct session *approver,
 
 /* Replaces meter old_no of the account by new_no (same tariff, mode and
  * phases): the old one removed, its final reading final_wh and the
- * balance carried (fen, read from the old meter or the card's return
- * record) in the audit trail. A desk-billed balance stays in the ledger; a
- * card or remote meter's carry is recorded only (res->note says what is
- * left). Needs PERM_ACCOUNT_CHANGE and an administrator (approver). */
+ * balance it still held (fen, read from the old meter or the card's
+ * return record) in the audit trail. A desk-billed balance stays in the
+ * ledger; a card or remote meter's balance is carried to the new meter
+ * at once with account_carry() where it can be, else res->note says what
+ * is left. Needs PERM_ACCOUNT_CHANGE and an administrator (approver). */
 int account_replace_meter(const struct session *s, const struct session *approver,
-			  const char *account_no, const char *old_no, const char *new_no,
-			  int64_t final_wh, int64_t balance, struct account_op_result *res);
+			  const struct sale_io *io, const char *account_no, const char *old_no,
+			  const char *new_no, int64_t final_wh, int64_t balance,
+			  struct account_op_result *res);
+
+/* Carries a replaced meter's balance to the meter that replaced it (card
+ * spec 11.6): a card meter's card (in io->reader) is moved to the new
+ * meter and the balance loaded as its next purchase, no money moving; a
+ * remote meter gets a recharge queued. res->carried_amount and
+ * carried_seq say what was carried; res->note what is still to do when
+ * it could not finish now (no card, a purchase still on the card, a meter
+ * not read yet). Safe to repeat after a crash. Needs PERM_ACCOUNT_CHANGE. */
+int account_carry(const struct session *s, const struct sale_io *io, const char *account_no,
+		  struct account_op_result *res);
 
 /* Closes the account: refused while a sale is pending; the card's
  * uncredited last purchase is refunded first with sale_refund() (card in

@@ -413,17 +413,31 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 		   const struct card_keyring *ring, const char *account_no, int64_t amount,
 		   struct card_state *before, int64_t *seq, int *settled)
 {
-	struct account_rec *acc = NULL;
-	struct card_purchase p;
-	struct card_rec rec;
-	struct card_intent l;
-	uint8_t serial[8];
 	int rc;
 
 	*settled = 0;
 	memset(before, 0, sizeof(*before));
 	if ((rc = perm_check(s, PERM_CARD_RECYCLE)))
 		return rc;
+	return card_desk_write_load(s, r, ring, account_no, amount, "card.load", before, seq,
+				    settled);
+}
+
+int card_desk_write_load(const struct session *s, struct card_reader *r,
+			 const struct card_keyring *ring, const char *account_no, int64_t amount,
+			 const char *action, struct card_state *before, int64_t *seq, int *settled)
+{
+	struct account_rec *acc = NULL;
+	struct card_purchase p;
+	struct card_rec rec;
+	struct card_intent l;
+	char pending[40];
+	uint8_t serial[8];
+	int rc;
+
+	*settled = 0;
+	memset(before, 0, sizeof(*before));
+	snprintf(pending, sizeof(pending), "%s.pending", action);
 	if (amount <= 0 || amount > 99999999)
 		return err_set(-SD_MONEY_RANGE, "a card purchase is 0.01 to 999999.99 yuan");
 	acc = calloc(1, sizeof(*acc));
@@ -449,7 +463,7 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 	card_desk_purchase(acc, (uint32_t)rec.purchase_seq + 1, (uint32_t)amount, clock_now(), &p);
 	memset(&l, 0, sizeof(l));
 	l.s = s;
-	l.action = "card.load.pending";
+	l.action = pending;
 	l.card_id = rec.id;
 	l.serial = rec.serial;
 	l.seq = p.seq;
@@ -479,7 +493,7 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 	if ((rc = db_begin(s->db)))
 		goto out;
 	if ((rc = db_card_set_seq(s->db, rec.serial, p.seq)) ||
-	    (rc = audit_log(s, "card.load", rec.serial, "account=%s seq=%u amount=%u",
+	    (rc = audit_log(s, action, rec.serial, "account=%s seq=%u amount=%u",
 			    acc->account_no, p.seq, p.amount)) ||
 	    (rc = db_commit(s->db))) {
 		db_rollback(s->db);

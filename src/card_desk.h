@@ -69,6 +69,13 @@ int card_desk_load(const struct session *s, struct card_reader *r,
 		   const struct card_keyring *ring, const char *account_no, int64_t amount,
 		   struct card_state *before, int64_t *seq, int *settled);
 
+/* card_desk_load() without its permission check, for a domain operation
+ * that checked its own (a meter replacement's carry): audited as action
+ * (and action.pending before the card is written). */
+int card_desk_write_load(const struct session *s, struct card_reader *r,
+			 const struct card_keyring *ring, const char *account_no, int64_t amount,
+			 const char *action, struct card_state *before, int64_t *seq, int *settled);
+
 /* Cancels purchase seq on the account's card while no meter has credited
  * it (a test aid and recovery: no money moves; audited as card.cancel;
  * of the cards table only the tariff versions the desk remembers on the

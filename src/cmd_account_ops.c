@@ -90,7 +90,18 @@ static void print_result(const struct account_op_result *res, const char *what)
 		printf("Issued card %s for account %s.\n", res->card_serial, res->account_no);
 	else if (res->card == 2)
 		printf("Already issued: card %s for account %s.\n", res->card_serial, res->account_no);
-	if (res->carried_seq)
+	if (res->meter_carry && !strcmp(res->carry_mode, "card") && res->carried_amount)
+		printf("Card %s now names meter %s and carries the old meter's %s yuan as purchase "
+		       "%lld: the new meter credits it at the first insertion.\n", res->card_serial,
+		       res->carry_meter, money_format_grouped(res->carried_amount, a, sizeof(a)),
+		       (long long)res->carried_seq);
+	else if (res->meter_carry && !strcmp(res->carry_mode, "card"))
+		printf("Card %s now names meter %s.\n", res->card_serial, res->carry_meter);
+	else if (res->meter_carry && res->carried_amount)
+		printf("Recharge of %s yuan queued for meter %s (purchase %lld): the meter-reading "
+		       "service sends it.\n", money_format_grouped(res->carried_amount, a, sizeof(a)),
+		       res->carry_meter, (long long)res->carried_seq);
+	else if (res->carried_seq)
 		printf("The lost card's purchase %lld (%s yuan) is on the new card: the meter credits "
 		       "it once, from whichever card reaches it first.\n", (long long)res->carried_seq,
 		       money_format_grouped(res->carried_amount, a, sizeof(a)));
@@ -248,34 +259,86 @@ static const struct cli_opt replace_opts[] = {
 	{ "final-reading", "KWH", 0, "the old meter's last energy reading (required)" },
 	{ "balance", "YUAN", 0, "credit the old meter still held (its display or the card's "
 				 "return record)" },
-	APPROVER_OPTS, { NULL, NULL, 0, NULL },
+	APPROVER_OPTS, PASS_OPT, WAIT_OPT, { NULL, NULL, 0, NULL },
 };
+
+/* The reader and keys when the account has a card the operation may
+ * move; without them the operation still runs and says what is left. */
+static void maybe_card_io(struct cli *c, struct sale_io *io, struct card_reader **r,
+			  struct card_keyring **ring)
+{
+	int card_meter = 0, active = 0;
+
+	if (account_card_needs(&c->s, c->argv[0], &card_meter, &active) || !card_meter || !active)
+		return;
+	int rc = card_io(c, io, r, ring);
+
+	if (rc) {
+		char why[256];
+		fprintf(stderr, "saledesk: no card work now: %s\n", err_text(rc, why, sizeof(why)));
+		io->reader = NULL;
+		io->ring = NULL;
+	}
+}
 
 static int run_account_replace_meter(struct cli *c)
 {
+	struct card_keyring *ring = NULL;
+	struct card_reader *r = NULL;
 	struct account_op_result res;
 	struct session ap;
+	struct sale_io io;
 	const char *fr = cli_get(c, "final-reading");
 	int64_t wh, balance;
 	int rc, have_ap;
 	char a[32];
 
+	io_init(c, &io);
 	if (!cli_get(c, "old") || !cli_get(c, "new") || !fr)
 		return cli_usage_error(c, "give --old NO, --new NO and --final-reading KWH");
 	if (kwh_opt(fr, &wh))
 		return cli_usage_error(c, "--final-reading: kWh with at most three decimals");
 	if (money_opt(c, "balance", &balance) < 0)
 		return 2;
-	if ((rc = cli_login(c)) || (rc = cli_approver(c, &ap, &have_ap)) ||
-	    (rc = account_replace_meter(&c->s, have_ap ? &ap : NULL, c->argv[0], cli_get(c, "old"),
-					cli_get(c, "new"), wh, balance, &res)))
-		return cli_fail(rc);
+	if ((rc = cli_login(c)) || (rc = cli_approver(c, &ap, &have_ap)))
+		goto out;
+	maybe_card_io(c, &io, &r, &ring);
+	if ((rc = account_replace_meter(&c->s, have_ap ? &ap : NULL, &io, c->argv[0],
+					cli_get(c, "old"), cli_get(c, "new"), wh, balance, &res)))
+		goto out;
 	printf("Meter %s of account %s replaced by %s (final reading %lld.%03lld kWh, balance %s "
-	       "yuan recorded).\n", cli_get(c, "old"), res.account_no, cli_get(c, "new"),
+	       "yuan).\n", cli_get(c, "old"), res.account_no, cli_get(c, "new"),
 	       (long long)(wh / 1000), (long long)(wh % 1000),
 	       money_format_grouped(balance, a, sizeof(a)));
 	print_result(&res, "Taken");
-	return 0;
+out:
+	card_keys_free(ring);
+	reader_free(r);
+	return rc ? cli_fail(rc) : 0;
+}
+
+static const struct cli_opt carry_opts[] = { PASS_OPT, WAIT_OPT, { NULL, NULL, 0, NULL } };
+
+static int run_account_carry(struct cli *c)
+{
+	struct card_keyring *ring = NULL;
+	struct card_reader *r = NULL;
+	struct account_op_result res;
+	struct sale_io io;
+	int rc, unfinished = 0;
+
+	io_init(c, &io);
+	if ((rc = cli_login(c)))
+		goto out;
+	maybe_card_io(c, &io, &r, &ring);
+	if ((rc = account_carry(&c->s, &io, c->argv[0], &res)))
+		goto out;
+	print_result(&res, "Taken");
+	unfinished = !res.meter_carry; /* the note said why */
+out:
+	card_keys_free(ring);
+	reader_free(r);
+	return rc ? cli_fail(rc) : unfinished;
 }
 
 static const struct cli_opt close_opts[] = {
@@ -374,6 +437,12 @@ const struct cli_cmd cmd_account_replace_meter = {
 	"account replace-meter", "ACCOUNT --old NO --new NO --final-reading KWH [--balance YUAN]",
 	"replace a meter (换表; an administrator approves)",
 	CLI_LOGIN, replace_opts, 1, 1, run_account_replace_meter,
+};
+const struct cli_cmd cmd_account_carry = {
+	"account carry", "ACCOUNT",
+	"carry a replaced meter's balance to the new meter: the card moved and loaded, or a "
+	"recharge queued",
+	CLI_LOGIN, carry_opts, 1, 1, run_account_carry,
 };
 const struct cli_cmd cmd_account_close = {
 	"account close", "ACCOUNT [--meter-balance YUAN]",

@@ -88,7 +88,16 @@ static int load_account(const struct session *s, const char *account_no, const c
 		if (strcmp(x->status, "active"))
 			continue;
 		if (!meter_no || !strcmp(x->meter_no, meter_no)) {
+			struct meter_carry mc;
 			*m = x;
+			/* a card that still names the meter this one replaced
+			 * would be refused by it (card spec 11.6) */
+			if (!strcmp(x->mode, "card") && !db_meter_carry_of(s->db, (*acc)->id, &mc) &&
+			    mc.meter_id == x->id)
+				return err_set(-SD_STATE, "meter %s replaced meter %s and the card "
+							  "still names the old one: move it first "
+							  "(saledesk account carry %s)", mc.meter_no,
+					       mc.old_no, (*acc)->account_no);
 			return 0;
 		}
 	}

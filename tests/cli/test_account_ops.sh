@@ -149,7 +149,7 @@ contains "$out" "final_reading_wh=1234500" "...in Wh"
 contains "$out" "balance_carried=1250" "...with the balance carried"
 expect_rc 0 "the card meter of account 2 is replaced" approved account replace-meter 00000002 \
 	--old 202400000002 --new 202400000008 --final-reading 10
-contains "$out" "not done by the desk yet" "...the cashier is told what is left to do with the card"
+contains "$out" "saledesk account carry 00000002" "...the cashier is told how to finish the card later"
 
 # ---- 7. card loss report ----
 use_card "$CARD_A"

@@ -176,6 +176,10 @@ int vcard_meter_insert(struct vcard_image *img, struct vcard_meter *m,
 	if (pur && m->opened && m->unit && pur[4] != m->unit)
 		return VCARD_METER_E_FORMAT;
 
+	/* a meter new to the account takes its count from the opening card
+	 * (spec 12.2): one the card says no meter took is credited here */
+	if (!m->opened && info[1] == 0x01 && m->count == 0 && n_card > 0)
+		m->count = ef5[0] == 0x68 && !desk_cancelled(ef5, n_card - 1) ? n_card : n_card - 1;
 	/* a purchase cancelled at the desk: nothing to credit, and the
 	 * desk's record stays, so the card still says why (spec 12.2) */
 	if (pur && n_card == m->count + 1 && desk_cancelled(ef5, m->count))
