@@ -1,6 +1,6 @@
 /* ui_account_detail: one account as the counter needs it — customer,
- * premises, money settings and meters with their tariffs. Read-only: the
- * changes to an account arrive with their own workflows. */
+ * premises, money settings and meters with their tariffs; F2 opens its
+ * special operations (ui_account_ops.c). */
 #include <stdio.h>
 #include <string.h>
 
@@ -9,7 +9,9 @@
 #include "money.h"
 #include "ui_int.h"
 
-static const struct ui_fkey keys[] = { { 10, 0, N_("Quit") }, { 0, 0, NULL } };
+static const struct ui_fkey keys[] = {
+	{ 2, 'o', N_("Operations") }, { 10, 0, N_("Quit") }, { 0, 0, NULL }
+};
 
 static void row(int *y, int bottom, const char *label, const char *value)
 {
@@ -85,6 +87,15 @@ void ui_account_detail(struct ui *u, const char *account_no)
 		key = ui_fkeys_map(keys, ui_getkey());
 		if (key == UI_K(KEY_RESIZE) || key == UI_K_CARD)
 			continue;
+		if (key == UI_F(2)) {
+			if (ui_account_ops(u, &a) && (rc = account_get(&u->s, no, &a))) {
+				ui_error(rc, _("Search again: the account may have changed."));
+				break;
+			}
+			if (u->quit)
+				break;
+			continue;
+		}
 		if (key == UI_F(10))
 			u->quit = 1;
 		break;

@@ -8,7 +8,9 @@
 #include <string.h>
 
 #include "account.h"
+#include "account_ops.h"
 #include "err.h"
+#include "money.h"
 #include "tariffs.h"
 #include "ui_int.h"
 
@@ -39,8 +41,13 @@ static const struct spec specs[] = {
 	{ "debt_share", N_("Debt share (%)"), NULL },
 	{ "debt_fixed", N_("Debt per purchase"), NULL },
 	{ "account_no", N_("Account number"), N_("blank: the next free number") },
+	/* not account_form_set() fields: the opening's own */
+	{ "fee", N_("Opening fee (yuan)"), N_("0: none; a receipt in your shift") },
+	{ "card", N_("Issue the card now"), N_("y (a blank card in the reader) or n") },
 };
 #define N_SPECS (int)(sizeof(specs) / sizeof(specs[0]))
+#define F_FEE (N_SPECS - 2)
+#define F_CARD (N_SPECS - 1)
 
 static const struct ui_fkey keys[] = {
 	{ 1, 0, N_("Help") }, { 2, 0, N_("Open account") }, { 10, 0, N_("Quit") }, { 0, 0, NULL }
@@ -56,6 +63,19 @@ static int check_field(struct ui_field *f, int i)
 	f->msg[0] = 0;
 	if (!f->text[0])
 		return 0;
+	if (i == F_FEE) {
+		int64_t fee;
+		if ((rc = money_parse(f->text, MONEY_ALLOW_ZERO, &fee)))
+			snprintf(f->msg, sizeof(f->msg), "%s", err_text(rc, why, sizeof(why)));
+		return rc;
+	}
+	if (i == F_CARD) {
+		if (strcmp(f->text, "y") && strcmp(f->text, "n")) {
+			snprintf(f->msg, sizeof(f->msg), "%s", _("y or n"));
+			return -SD_INVAL;
+		}
+		return 0;
+	}
 	account_form_init(&scratch);
 	/* The field is named on the screen already: show the domain's
 	 * sentence (money_parse's for amounts), or for a generic "invalid"
@@ -78,26 +98,92 @@ static int add_code(const struct tariff_row *t, void *ctx)
 	return 0;
 }
 
+struct opening {
+	struct ui *u;
+	struct sale_io io;
+	struct account_form *form;
+	unsigned flags;
+	int64_t fee;
+	struct account_op_result res;
+};
+
+static int do_open(void *p)
+{
+	struct opening *o = p;
+
+	return account_open_with(&o->u->s, &o->io, o->form, o->flags, o->fee, &o->res);
+}
+
+/* Whether any meter of the form is a card meter: its card is issued. */
+static int has_card_meter(const struct account_form *f)
+{
+	for (int i = 0; i < f->n_meters; i++)
+		if (!strcmp(f->meters[i].mode[0] ? f->meters[i].mode : f->mode, "card"))
+			return 1;
+	return 0;
+}
+
 static int submit(struct ui *u, struct ui_form *fm)
 {
 	struct account_form form;
-	char no[ACCOUNT_NO_MAX + 1], text[256];
-	int i, rc;
+	struct opening o;
+	char text[700], a[MONEY_BUFSZ];
+	int i, rc, k;
 
 	account_form_init(&form);
-	for (i = 0; i < N_SPECS; i++)
+	for (i = 0; i < F_FEE; i++)
 		if (check_field(&fm->fields[i], i) == 0 && fm->fields[i].text[0])
 			account_form_set(&form, specs[i].name, fm->fields[i].text);
+	check_field(&fm->fields[F_FEE], F_FEE);
+	check_field(&fm->fields[F_CARD], F_CARD);
 	if ((i = ui_form_first_error(fm)) >= 0) {
 		fm->focus = i;
 		return -1;
 	}
-	if ((rc = account_open(&u->s, &form, no))) {
-		ui_error(rc, _("Correct the form and press F2 again; nothing was saved."));
+	memset(&o, 0, sizeof(o));
+	o.u = u;
+	o.form = &form;
+	o.io.cfg = &u->cfg;
+	o.io.zh = !strncmp(u->cfg.locale, "zh", 2);
+	if (fm->fields[F_FEE].text[0])
+		money_parse(fm->fields[F_FEE].text, MONEY_ALLOW_ZERO, &o.fee);
+	if (has_card_meter(&form) && strcmp(fm->fields[F_CARD].text, "n"))
+		o.flags = ACCOUNT_ISSUE_CARD;
+	if (o.flags) {
+		if ((k = ui_keys_need(u)) <= 0)
+			return k < 0 ? 0 : -1;
+		o.io.ring = u->ring;
+		ui_progress(_("Opening the account and issuing its card…"));
+		rc = ui_with_reader(u, &o.io, do_open, &o);
+	} else {
+		ui_progress(_("Opening the account…"));
+		rc = do_open(&o);
+	}
+	if (rc && o.res.account_no[0]) {
+		/* the account is open; only its card is missing */
+		ui_error(rc, _("Put a blank card in the reader, then issue it from the account: "
+			       "Find account, F2 Operations, i."));
+		return 0;
+	}
+	if (rc) {
+		ui_error(rc, rc == -SD_NO_CARD ? _("Put a blank card in the reader and press F2 again; "
+						   "nothing was saved.")
+					       : _("Correct the form and press F2 again; nothing was "
+						   "saved."));
 		return -1;
 	}
-	snprintf(text, sizeof(text), "%s %s. %s", _("Opened account"), no,
-		 _("Issue its user card with: saledesk card issue"));
+	snprintf(text, sizeof(text), "%s %s.", _("Opened account"), o.res.account_no);
+	if (o.res.card == 1)
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), " %s %s.",
+			 _("Issued card"), o.res.card_serial);
+	else if (has_card_meter(&form))
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), " %s",
+			 _("Issue its card from the account: Find account, F2 Operations, i."));
+	if (o.res.receipt_no[0])
+		snprintf(text + strlen(text), sizeof(text) - strlen(text), " %s %s %s %s%s",
+			 _("Opening fee"), money_format_grouped(o.res.amount, a, sizeof(a)),
+			 _("yuan, receipt"), o.res.receipt_no,
+			 o.res.print_rc ? _(" (NOT PRINTED: reprint from Receipts)") : ".");
 	ui_message(_("Account opened"), text);
 	return 0;
 }

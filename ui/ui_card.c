@@ -19,6 +19,7 @@
 #include "card.h"
 #include "err.h"
 #include "reader.h"
+#include "sale.h"
 #include "ui_int.h"
 
 /* How long the watcher rests before trying pcscd or the reader again. */
@@ -370,4 +371,21 @@ void ui_card_resume(struct ui_card *w)
 int ui_card_fd(const struct ui_card *w)
 {
 	return w ? w->pipe[0] : -1;
+}
+
+int ui_with_reader(struct ui *u, struct sale_io *io, int (*fn)(void *), void *ctx)
+{
+	struct card_reader *r = NULL;
+	int rc;
+
+	ui_card_pause(u->card);
+	rc = reader_open(u->cfg.reader, &r);
+	if (!rc) {
+		io->reader = r;
+		rc = fn(ctx);
+	}
+	io->reader = NULL;
+	reader_free(r);
+	ui_card_resume(u->card);
+	return rc;
 }

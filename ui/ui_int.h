@@ -307,6 +307,13 @@ void ui_card_pause(struct ui_card *w);
 /* Lets the watcher go on; it reads the card again (it may have changed). */
 void ui_card_resume(struct ui_card *w);
 
+struct sale_io;
+/* Runs fn(ctx) with a card reader of the UI thread's own in io->reader
+ * (the watcher paused meanwhile, and reading the card again after): every
+ * screen that writes a card goes through here. Returns fn's result, or
+ * the reader's error when it cannot be opened. */
+int ui_with_reader(struct ui *u, struct sale_io *io, int (*fn)(void *), void *ctx);
+
 /* The read end of the self-pipe (for ui_term_wakeup). */
 int ui_card_fd(const struct ui_card *w);
 
@@ -324,6 +331,12 @@ int ui_login(struct ui *u);
 int ui_menu(struct ui *u);
 int ui_accounts(struct ui *u);
 void ui_account_detail(struct ui *u, const char *account_no);
+
+struct account_rec;
+/* The special operations menu for account a (change, transfer, meter
+ * replacement and carry, card lost and reissue, close). Returns 1 when
+ * one changed the account (the caller reloads it). */
+int ui_account_ops(struct ui *u, const struct account_rec *a);
 int ui_account_open(struct ui *u);
 int ui_operators(struct ui *u);
 int ui_tariffs(struct ui *u);

@@ -97,6 +97,11 @@ static int do_reverse(struct rev *r)
 	return sale_reverse(&r->u->s, r->ap, r->io, r->id, r->reason, r->l);
 }
 
+static int do_reverse_cb(void *p)
+{
+	return do_reverse(p);
+}
+
 /* Reverses sale s with a reason; for a card meter the card is written,
  * with the watcher paused. Offers the approver's log-in when needed. */
 static void reverse(struct ui *u, const struct sale_rec *s)
@@ -104,7 +109,6 @@ static void reverse(struct ui *u, const struct sale_rec *s)
 	struct sale_io io;
 	struct session ap;
 	struct ledger_rec l;
-	struct card_reader *rd = NULL;
 	struct rev r = { u, NULL, &io, s->id, NULL, &l };
 	char reason[201], intro[200], text[300], a[MONEY_BUFSZ];
 	int card = !strcmp(s->mode, "card"), rc, k;
@@ -124,19 +128,7 @@ static void reverse(struct ui *u, const struct sale_rec *s)
 	}
 	for (;;) {
 		ui_progress(card ? _("Taking the purchase back off the card…") : _("Reversing…"));
-		if (card) {
-			ui_card_pause(u->card);
-			rc = reader_open(u->cfg.reader, &rd);
-			io.reader = rd;
-			if (!rc)
-				rc = do_reverse(&r);
-			reader_free(rd);
-			rd = NULL;
-			io.reader = NULL;
-			ui_card_resume(u->card);
-		} else {
-			rc = do_reverse(&r);
-		}
+		rc = card ? ui_with_reader(u, &io, do_reverse_cb, &r) : do_reverse(&r);
 		if (rc && !r.ap && ui_approver(u, rc, &ap)) {
 			r.ap = &ap;
 			continue;

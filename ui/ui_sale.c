@@ -309,25 +309,6 @@ static const char *next_step(int rc)
 	}
 }
 
-/* Runs fn with the card reader the UI thread owns for the operation: the
- * watcher pauses first and reads the card again afterwards. */
-static int with_reader(struct ui *u, struct sale_io *io, int (*fn)(void *), void *ctx)
-{
-	struct card_reader *r = NULL;
-	int rc;
-
-	ui_card_pause(u->card);
-	rc = reader_open(u->cfg.reader, &r);
-	if (!rc) {
-		io->reader = r;
-		rc = fn(ctx);
-	}
-	io->reader = NULL;
-	reader_free(r);
-	ui_card_resume(u->card);
-	return rc;
-}
-
 struct run_ctx {
 	struct screen *ss;
 	struct sale_io *io;
@@ -396,7 +377,7 @@ static void run(struct screen *ss)
 		}
 		io.ring = u->ring;
 		ui_progress(_("Writing the card…"));
-		rc = with_reader(u, &io, do_sale, &c);
+		rc = ui_with_reader(u, &io, do_sale, &c);
 	} else {
 		ui_progress(_("Recording the sale…"));
 		rc = sale_run(&u->s, &io, &ss->req, &res);
@@ -458,7 +439,7 @@ static void refund(struct screen *ss)
 	}
 	for (;;) {
 		ui_progress(card ? _("Taking the purchase back off the card…") : _("Refunding…"));
-		rc = card ? with_reader(u, &io, do_refund, &c) : do_refund(&c);
+		rc = card ? ui_with_reader(u, &io, do_refund, &c) : do_refund(&c);
 		if (rc && !c.ap && ui_approver(u, rc, &ap)) {
 			c.ap = &ap;
 			continue;
