@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -438,6 +439,27 @@ static int choose_name(const char *dir, int64_t t, int enc, char *out, size_t le
 	return err_set(-SD_EXISTS, "too many backups in one second in %s", dir);
 }
 
+/* The SHA-256 of the finished copy, computed beside the facts. */
+struct hash_job {
+	const char *path;
+	char hex[65];
+	int64_t size, ms;
+	int rc;
+	char why[512]; /* the error detail is per thread */
+};
+
+static void *hash_main(void *arg)
+{
+	struct hash_job *j = arg;
+	int64_t t0 = clock_mono_ms();
+
+	j->rc = backup_sha256_file(j->path, j->hex, &j->size);
+	if (j->rc)
+		snprintf(j->why, sizeof(j->why), "%s", err_detail());
+	j->ms = clock_mono_ms() - t0;
+	return NULL;
+}
+
 int backup_run(const struct session *s, const struct backup_opts *o, struct backup_result *r)
 {
 	struct db_backup_tuning tune = { o->pages_per_step, o->sleep_ms };
@@ -446,8 +468,10 @@ int backup_run(const struct session *s, const struct backup_opts *o, struct back
 	struct db *copy = NULL;
 	struct stat sb;
 	int encrypt = o->passphrase && o->passphrase[0];
-	int rc, fd, made_final = 0;
+	int rc, fd, made_final = 0, threaded;
 	int64_t t0 = clock_mono_ms();
+	struct hash_job hj;
+	pthread_t th;
 
 	memset(r, 0, sizeof(*r));
 	plain[0] = enc_tmp[0] = 0;
@@ -498,15 +522,30 @@ int backup_run(const struct session *s, const struct backup_opts *o, struct back
 	if ((rc = db_backup_copy(s->db, plain, &tune, &r->st)))
 		goto out;
 	r->copy_ms = clock_mono_ms() - t0;
-	if ((rc = db_open(plain, DB_OPEN_READONLY | DB_OPEN_NO_MIGRATE | DB_OPEN_NO_CHECK, &copy)) ||
-	    (rc = db_facts_read(copy, &r->m.facts)))
-		goto out;
+	/* The manifest's facts (an SQLite scan) and the SHA-256 (a plain read)
+	 * both read the finished copy from the page cache and share nothing,
+	 * so the hash runs in a second thread beside the facts: at 2 GB that
+	 * takes the hash's 1.8 s off the backup on two cores. */
+	memset(&hj, 0, sizeof(hj));
+	hj.path = plain;
+	threaded = pthread_create(&th, NULL, hash_main, &hj) == 0;
+	if (!threaded)
+		hash_main(&hj);
+	if (!(rc = db_open(plain, DB_OPEN_READONLY | DB_OPEN_NO_MIGRATE | DB_OPEN_NO_CHECK,
+			   &copy)))
+		rc = db_facts_read(copy, &r->m.facts);
 	db_close(copy);
 	copy = NULL;
 	r->facts_ms = clock_mono_ms() - t0 - r->copy_ms;
-	if ((rc = backup_sha256_file(plain, r->m.db_sha256, &r->m.db_size)))
+	if (threaded)
+		pthread_join(th, NULL);
+	r->hash_ms = hj.ms;
+	if (!rc && hj.rc)
+		rc = err_set(hj.rc, "%s", hj.why);
+	if (rc)
 		goto out;
-	r->hash_ms = clock_mono_ms() - t0 - r->copy_ms - r->facts_ms;
+	memcpy(r->m.db_sha256, hj.hex, sizeof(r->m.db_sha256));
+	r->m.db_size = hj.size;
 	if (encrypt) {
 		if ((rc = backup_encrypt_file(plain, enc_tmp, o->passphrase)))
 			goto out;
