@@ -45,7 +45,7 @@ struct backup_result {
 	int removed;             /* old backups removed by rotation */
 	struct db_backup_stats st;
 	/* Where the time went: the online copy, then the facts and the
-	 * SHA-256 side by side (hash_ms is the hash thread's own time). */
+	 * SHA-256 side by side (each its own thread's time). */
 	int64_t copy_ms, facts_ms, hash_ms, total_ms;
 };
 
