@@ -545,6 +545,7 @@ int backup_run(const struct session *s, const struct backup_opts *o, struct back
 	if ((rc = db_backup_copy(s->db, plain, &tune, &r->st)))
 		goto out;
 	r->copy_ms = clock_mono_ms() - t0;
+	backup_fault_point("backup", 1); /* tests: killed with the copy half made */
 	/* The manifest's facts and the SHA-256 both read the finished copy
 	 * from the page cache: side by side in two niced threads (at 2 GB
 	 * the hash's seconds come off the backup on two cores). Without
@@ -592,7 +593,10 @@ int backup_run(const struct session *s, const struct backup_opts *o, struct back
 	}
 	made_final = 1;
 	plain[0] = enc_tmp[0] = 0;
-	if ((rc = backup_fsync_parent(r->path)) || (rc = backup_manifest_write(r->manifest, &r->m)))
+	if ((rc = backup_fsync_parent(r->path)))
+		goto out;
+	backup_fault_point("backup", 2); /* tests: killed before the manifest */
+	if ((rc = backup_manifest_write(r->manifest, &r->m)))
 		goto out;
 	r->removed = rotate(o->dir, o->keep_daily, o->keep_weekly, o->keep_monthly);
 	r->total_ms = clock_mono_ms() - t0;
