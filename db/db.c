@@ -341,11 +341,15 @@ static int set_pragmas(struct db *db)
 	return db_exec(db, "PRAGMA synchronous = FULL");
 }
 
-/* quick_check reads every page: about 12 ms per MB here, seconds on a
- * database of years. So each file (by inode) is checked at most once per
- * DB_CHECK_EVERY_S; a stamp beside it, PATH-checked, holds the inode and
- * time of the last clean check. Damage met between checks is still
- * reported by SQLite as SQLITE_CORRUPT on the pages read.
+/* quick_check reads every page: about 16 ms per MB here, half a minute on
+ * a 2 GB database of years (docs/backup.md, "Figures"). The counter UI and
+ * the meter-reading service start rarely and check at every start
+ * (DB_OPEN_CHECK_ALWAYS); a short command (`saledesk account show`, a
+ * script's `sale`) cannot wait that long each time, so for those each file
+ * (by inode) is checked at most once per DB_CHECK_EVERY_S; a stamp beside
+ * it, PATH-checked, holds the inode and time of the last clean check.
+ * Damage met between checks is still reported by SQLite as SQLITE_CORRUPT
+ * on the pages read, before a transaction touching them commits.
  * SALEDESK_QUICK_CHECK=always checks at every open (tests). */
 static void stamp_path(const char *path, char *out, size_t len)
 {
@@ -431,7 +435,7 @@ int db_open(const char *path, unsigned flags, struct db **out)
 	}
 	/* Before the first write (WAL mode, migrations): a damaged file is
 	 * left exactly as found, for the restore or for a specialist. */
-	if (!(flags & DB_OPEN_NO_CHECK) && check_due(path)) {
+	if (!(flags & DB_OPEN_NO_CHECK) && ((flags & DB_OPEN_CHECK_ALWAYS) || check_due(path))) {
 		char why[256];
 
 		if ((rc = db_check(db, 0, why, sizeof(why))))

@@ -16,12 +16,14 @@ enum db_open_flags {
 	DB_OPEN_READONLY = 1 << 1, /* never write, not even migrations */
 	DB_OPEN_NO_MIGRATE = 1 << 2, /* tests: leave the schema as found */
 	DB_OPEN_NO_CHECK = 1 << 3, /* skip the quick_check at open (the caller checks) */
+	DB_OPEN_CHECK_ALWAYS = 1 << 4, /* quick_check even if checked within the hour:
+					* the counter UI and the service at start */
 };
 
 /* Opens (and with DB_OPEN_CREATE creates) the database at path, runs
  * PRAGMA quick_check before anything is written (-SD_DB_CORRUPT if it
- * fails: nothing is written to a damaged file) and brings its schema up to
- * date. *out is owned by the caller: db_close() it.
+ * fails: nothing is written to a damaged file; at most once an hour per
+ * file unless DB_OPEN_CHECK_ALWAYS) and brings its schema up to date. *out is owned by the caller: db_close() it.
  * Returns 0 or a negative SD_ code with a detail naming the file. */
 int db_open(const char *path, unsigned flags, struct db **out);
 

@@ -1,10 +1,13 @@
 /* db_backup: online copies, integrity checks and manifest facts. */
 #include "db_backup.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "db_int.h"
 #include "err.h"
@@ -15,6 +18,25 @@ static int64_t mono_us(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+/* Starts the write-back of what the last step left dirty in the copy, after
+ * waiting for the write-back started one step before. Without it the whole
+ * copy sits in the page cache (the kernel starts writing only at 10 % of
+ * RAM dirty or after 30 s) and reaches the disk in one burst at the final
+ * fsync; a sale's fsync then waits behind gigabytes (430 ms measured at
+ * 2 GB). With it at most about two steps (8 MB) are ever queued ahead of a
+ * sale. It makes nothing durable: the caller's fsync still does that. */
+static int write_behind(int fd)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	if (sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE) == 0 ||
+	    errno == ENOSYS || errno == EINVAL || errno == ESPIPE)
+		return 0;
+	return -1;
+#else
+	return fdatasync(fd);
+#endif
 }
 
 /* Translates an error of the destination connection, naming its file. */
@@ -33,7 +55,7 @@ int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuni
 	sqlite3_backup *b = NULL;
 	int pages = t && t->pages_per_step > 0 ? t->pages_per_step : 1024;
 	int sleep_ms = t ? t->sleep_ms : 0;
-	int rc, src_txn = 0;
+	int rc, src_txn = 0, wfd = -1;
 
 	if (!st)
 		st = &local;
@@ -44,9 +66,10 @@ int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuni
 		goto out;
 	}
 	sqlite3_extended_result_codes(dconn, 1);
-	/* A journal for a file nobody else sees would only cost time. Each
-	 * step is synced, though: leaving hundreds of MB dirty for one fsync
-	 * at the end makes a sale's own fsync wait behind them. */
+	/* A journal for a file nobody else sees would only cost time; the
+	 * copy is made durable by the caller's fsync before it is renamed.
+	 * With the journal off SQLite does not sync the steps: see
+	 * write_behind() for what keeps a sale's fsync from waiting. */
 	rc = sqlite3_exec(dconn, "PRAGMA journal_mode = OFF; PRAGMA synchronous = NORMAL",
 			  NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
@@ -60,6 +83,8 @@ int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuni
 	    (rc = db_exec(src, "SELECT count(*) FROM sqlite_schema")))
 		goto out;
 	src_txn = 1;
+	/* A second descriptor of the same file, for write_behind(). */
+	wfd = open(dest, O_RDONLY | O_CLOEXEC);
 	b = sqlite3_backup_init(dconn, "main", src->conn, "main");
 	if (!b) {
 		rc = dest_error(dconn, dest, sqlite3_errcode(dconn), "backup init");
@@ -77,6 +102,11 @@ int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuni
 			break;
 		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
 			break;
+		if (wfd >= 0 && write_behind(wfd) != 0) {
+			rc = err_set(errno == ENOSPC ? -SD_DB_FULL : -SD_IO, "cannot write %s: %s",
+				     dest, strerror(errno));
+			goto out;
+		}
 		if (sleep_ms > 0 || rc != SQLITE_OK) {
 			struct timespec ts = { 0, (long)(sleep_ms > 0 ? sleep_ms : 10) * 1000000L };
 			nanosleep(&ts, NULL);
@@ -106,6 +136,8 @@ out:
 		db_exec(src, "COMMIT");
 	if (dconn && sqlite3_close(dconn) != SQLITE_OK && !rc)
 		rc = err_set(-SD_IO, "cannot close %s", dest);
+	if (wfd >= 0)
+		close(wfd);
 	return rc;
 }
 

@@ -44,7 +44,9 @@ struct backup_result {
 	struct backup_manifest m;
 	int removed;             /* old backups removed by rotation */
 	struct db_backup_stats st;
-	int64_t copy_ms, facts_ms, hash_ms, total_ms; /* where the time went */
+	/* Where the time went: the online copy, then the facts and the
+	 * SHA-256 side by side (each its own thread's time). */
+	int64_t copy_ms, facts_ms, hash_ms, total_ms;
 };
 
 /* Backs up the database of s into o->dir under a UTC time name, writes its

@@ -6,8 +6,11 @@
 #include <stdlib.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "commands.h"
+#include "db.h"
 #include "err.h"
+#include "log.h"
 #include "poll.h"
 
 static int number(struct cli *c, const char *name, double lo, double hi, double *out)
@@ -30,6 +33,7 @@ static int run_poll(struct cli *c)
 	struct poll_opts o;
 	double interval = POLL_DEFAULT_INTERVAL_MS / 1000.0, history = 15, k = 3, drift = 120;
 	double keep = POLL_DEFAULT_KEEP_DAYS;
+	int64_t start;
 	int rc;
 
 	poll_defaults(&o);
@@ -44,8 +48,14 @@ static int run_poll(struct cli *c)
 	o.offline_after = (int)k;
 	o.drift_s = (int)drift;
 	o.keep_days = (int)keep;
-	if ((rc = cli_open_db(c, 0)))
+	/* The service starts rarely and then writes for months: check the
+	 * whole file now, whatever the hourly stamp of short commands says.
+	 * On damage it names the newest good backup and writes nothing. */
+	start = clock_mono_ms();
+	if ((rc = cli_open_db(c, DB_OPEN_CHECK_ALWAYS)))
 		return cli_fail(rc);
+	log_info("%s passed its quick check in %lld ms", c->cfg.db_path,
+		 (long long)(clock_mono_ms() - start));
 	o.db_path = c->cfg.db_path;
 	o.utc_offset_min = c->utc_offset_min;
 	o.backup_daily_min = c->cfg.backup_daily_min;

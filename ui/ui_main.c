@@ -6,6 +6,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "backup.h"
 #include "clock.h"
 #include "db.h"
 #include "err.h"
@@ -68,9 +69,54 @@ static int cannot_start(int code, const struct config *cfg)
 	return 1;
 }
 
+/* The database failed its quick check and nothing was written to it: a
+ * whole screen with what is wrong, the newest backup that still verifies
+ * and the exact command that restores it, then a key. The same text goes
+ * into out (for the terminal after the screen is gone, where it can be
+ * copied); returns the exit code. */
+static int damaged(const struct config *cfg, char *out, unsigned outlen)
+{
+	char why[512], good[PATH_MAX], text[PATH_MAX * 2 + 1024];
+	int w = COLS - 4 > 110 ? 110 : COLS - 4, h, y, x;
+
+	/* Before the backup search overwrites the detail. */
+	snprintf(why, sizeof(why), "%s", err_detail());
+	ui_progress(_("The database is damaged; looking for the newest good backup…"));
+	if (backup_newest_good(cfg->backup_dir, good, sizeof(good)) == 0)
+		snprintf(text, sizeof(text), "%s\n%s\n%s\n%s\n%s\nsaledesk restore %s "
+			 "--operator LOGIN\n%s",
+			 why, _("Nothing was written to it."), _("The newest good backup is:"), good,
+			 _("Stop the desk and the meter-reading service, then restore it with:"),
+			 good, _("See docs/backup.md, \"The database is damaged\"."));
+	else
+		snprintf(text, sizeof(text), "%s\n%s\n%s: %s\n%s", why,
+			 _("Nothing was written to it."), _("No backup verifies in"),
+			 cfg->backup_dir[0] ? cfg->backup_dir : _("(no backup folder configured)"),
+			 _("See docs/backup.md, \"The database is damaged\"."));
+	snprintf(out, outlen, "%s", text);
+	erase();
+	attrset(ui_attr(UI_C_TITLE));
+	ui_put(0, 0, "saledesk", COLS, 1);
+	attrset(A_NORMAL);
+	h = ui_wrap(text, 0, 0, w - 4, 0) + 4;
+	if (h > LINES - 1)
+		h = LINES - 1;
+	ui_box(h, w, _("The database is damaged"), ui_attr(UI_C_ERROR), &y, &x);
+	ui_wrap(text, y + 1, x + 2, w - 4, 1);
+	attron(A_BOLD);
+	ui_put(y + h - 2, x + 2, _("Press any key to leave."), w - 4, 0);
+	attrset(A_NORMAL);
+	curs_set(0);
+	refresh();
+	while (ui_getkey() == UI_K(KEY_RESIZE))
+		;
+	return 1;
+}
+
 int ui_run(const char *config_arg, const char *db_arg)
 {
 	struct ui u;
+	static char damage[PATH_MAX * 2 + 1024];
 	char buf[16];
 	int rc, exit_code = 0;
 
@@ -95,8 +141,15 @@ int ui_run(const char *config_arg, const char *db_arg)
 		exit_code = cannot_start(-SD_NOT_FOUND, &u.cfg);
 		goto out;
 	}
-	if ((rc = db_open(u.cfg.db_path, 0, &u.db))) {
-		exit_code = cannot_start(rc, &u.cfg);
+	/* The desk starts rarely and then sells all day: check the whole file
+	 * at every start, whatever the hourly stamp of short commands says
+	 * (half a minute on a 2 GB database; docs/backup.md). */
+	ui_progress(_("Checking the database…"));
+	if ((rc = db_open(u.cfg.db_path, DB_OPEN_CHECK_ALWAYS, &u.db))) {
+		if (rc == -SD_DB_CORRUPT)
+			exit_code = damaged(&u.cfg, damage, sizeof(damage));
+		else
+			exit_code = cannot_start(rc, &u.cfg);
 		goto out;
 	}
 	/* The watcher starts before the log-in so the status line shows the
@@ -121,5 +174,7 @@ out:
 	card_keys_free(u.ring);
 	ui_term_end();
 	db_close(u.db);
+	if (damage[0])
+		fprintf(stderr, "saledesk: %s\n%s\n", _("the database is damaged"), damage);
 	return exit_code;
 }

@@ -2,7 +2,9 @@
 # Backups: taken online into the configured folder with a manifest,
 # listed, verified (tampered, truncated, wrong passphrase all caught),
 # encrypted, rotated; restore swaps in atomically and survives a power cut
-# at every step; a damaged database at start names the backup to restore;
+# at every step; a power cut during a backup leaves nothing that passes for
+# one; a damaged database at start names the backup to restore (the
+# service checks at every start);
 # audit verify --against catches rows deleted after a backup; a full disk
 # or a missing or read-only folder fails cleanly.
 . "$(dirname "$0")/../lib/cli.sh"
@@ -70,6 +72,15 @@ cp "$b1" "$work/short.db"; cp "$m1" "$work/short.db.manifest"
 truncate -s 8192 "$work/short.db"
 expect_rc 1 "a truncated backup fails verify" as_admin backup verify "$work/short.db"
 contains "$out" "FAIL" "...with a FAIL line"
+# Restore refuses both before touching the live database.
+sqlite3 "$SALEDESK_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
+live_sum=$(cat "$SALEDESK_DB" "$SALEDESK_DB"-wal 2>/dev/null | sha256sum)
+for bad in tampered short; do
+	expect_rc 1 "restore refuses the $bad backup" as_admin restore "$work/$bad.db"
+	contains "$out" "FAIL file SHA-256" "...on its hash"
+	[ "$(cat "$SALEDESK_DB" "$SALEDESK_DB"-wal 2>/dev/null | sha256sum)" = "$live_sum" ] && ok "...the live database is untouched" || not_ok "restore of a $bad backup changed the live database"
+	[ -z "$(ls -A "$work" | grep -e before-restore -e saledesk-restore)" ] && ok "...and nothing is left beside it" || not_ok "left: $(ls -A "$work")"
+done
 cp "$b1" "$work/lie.db"; sed 's/^ledger.sum = .*/ledger.sum = 999999/' "$m1" >"$work/lie.db.manifest"
 expect_rc 1 "a manifest whose money sum is wrong fails verify" as_admin backup verify "$work/lie.db"
 contains "$out" "FAIL contents differ from the manifest: ledger" "...the recomputed ledger sum differs"
@@ -131,6 +142,24 @@ if [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null; then
 else
 	ok "# SKIP read-only and disk-full tests need root and unshare"
 fi
+
+# A power cut (SIGKILL) during a backup: nothing passes for a backup.
+names_before=$(ls "$bk")
+{ ( SALEDESK_FAULT=backup:1 exec "$SD" backup --operator admin --password-fd 3 3<<<"$ADMIN_PW" >/dev/null 2>&1 ); rc=$?; } 2>/dev/null
+[ $rc = 137 ] && ok "power cut during a backup's copy" || not_ok "backup:1: exit $rc, wanted 137 (killed)"
+[ "$(ls "$bk")" = "$names_before" ] && ok "...no new backup is listed in the folder" || not_ok "new names: $(ls "$bk")"
+ls -A "$bk" | grep -q '^\.saledesk-.*\.db\.tmp-' && ok "...only a hidden .tmp is left (docs/backup.md)" || not_ok "no hidden tmp: $(ls -A "$bk")"
+expect_rc 0 "...and the live database is sound" sqlite3 "$SALEDESK_DB" "PRAGMA integrity_check"
+rm -f "$bk"/.saledesk-*.tmp-*
+sleep 1  # a new second, a new name
+{ ( SALEDESK_FAULT=backup:2 exec "$SD" backup --operator admin --password-fd 3 3<<<"$ADMIN_PW" >/dev/null 2>&1 ); rc=$?; } 2>/dev/null
+[ $rc = 137 ] && ok "power cut after a backup's rename, before its manifest" || not_ok "backup:2: exit $rc, wanted 137 (killed)"
+orphan=$(comm -13 <(echo "$names_before") <(ls "$bk"))
+[ -n "$orphan" ] && [ ! -e "$bk/$orphan.manifest" ] && ok "...the file is there without a manifest" || not_ok "after backup:2: $(ls "$bk")"
+expect_rc 1 "...and verify refuses it" as_admin backup verify "$bk/$orphan"
+contains "$err" "no manifest" "...for want of its manifest"
+expect_rc 1 "...and so does restore" as_admin restore "$bk/$orphan"
+rm -f "$bk/$orphan"
 
 # Writers keep going during a backup.
 ( for i in $(seq 1 40); do sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "INSERT INTO settings VALUES ('w.$i', '$i')" || echo fail; done ) >"$work/writer.out" 2>&1 &
@@ -196,16 +225,26 @@ done
 rm -f "$SALEDESK_DB".before-restore-* "$SALEDESK_DB".restore-* "$work"/.saledesk-restore-*
 expect_rc 0 "a restore after a power cut completes" as_admin restore "$b1"
 
-# A damaged database at start. The check runs at most hourly per file
-# (db/db.c); this file was checked minutes ago, so force it.
-export SALEDESK_QUICK_CHECK=always
+# A damaged database at start. For short commands the check runs at most
+# hourly per file (db/db.c); the meter-reading service (and the UI,
+# tests/ui/test_damaged.sh) check at every start.
 rm -f "$SALEDESK_DB".before-restore-*
 sqlite3 "$SALEDESK_DB" "PRAGMA wal_checkpoint(TRUNCATE)" >/dev/null
 cp "$(newest)" "$work/newest-copy"
 printf 'XXXX' | dd of="$(newest)" bs=1 seek=5000 conv=notrunc status=none  # the newest backup is bad too
+expect_rc 0 "a short command checks the database and stamps the check" as_admin tariff list
+[ -f "$SALEDESK_DB-checked" ] && ok "...the hourly stamp is there" || not_ok "no $SALEDESK_DB-checked"
 size=$(stat -c %s "$SALEDESK_DB")
 dd if=/dev/urandom of="$SALEDESK_DB" bs=4096 seek=2 count=$(( size / 4096 - 3 )) conv=notrunc status=none
 sum_before=$(sha256sum "$SALEDESK_DB")
+expect_rc 1 "the meter-reading service checks at every start, even within the hour" sd poll --once
+contains "$err" "fails its quick check" "...and refuses the damaged database"
+contains "$err" "Nothing was written to it" "...saying nothing was written"
+poll_cmd=$(sed -n 's/.*restore it with: \(saledesk restore [^ ]*\) --operator LOGIN.*/\1/p' <<<"$err")
+[ -n "$poll_cmd" ] && [ -f "${poll_cmd#saledesk restore }" ] && ok "...naming a backup and the restore command" || not_ok "poll named no restore command: $err"
+lacks "$err" "restore $(newest) " "...not the newest backup, which fails verification"
+[ "$(sha256sum "$SALEDESK_DB")" = "$sum_before" ] && [ ! -e "$SALEDESK_DB-wal" ] && ok "...and writes nothing" || not_ok "poll changed the damaged database"
+export SALEDESK_QUICK_CHECK=always
 expect_rc 1 "a damaged database is refused at start" as_admin tariff list
 contains "$err" "fails its quick check" "...by the quick check"
 contains "$err" "Nothing was written to it" "...saying nothing was written"
@@ -215,6 +254,7 @@ lacks "$err" "restore $(newest) " "...skipping the newest backup, which fails ve
 [ "$(sha256sum "$SALEDESK_DB")" = "$sum_before" ] && ok "...and the damaged file is untouched" || not_ok "the damaged file changed"
 cmd=$(sed -n 's/.*restore it with: \(saledesk restore [^ ]*\) .*/\1/p' <<<"$err")
 file=${cmd#saledesk restore }
+[ "$cmd" = "$poll_cmd" ] && ok "...the same backup the service named" || not_ok "CLI names $cmd, poll $poll_cmd"
 expect_rc 0 "the command it names restores the desk" as_admin restore "$file" --passphrase-fd 4 4<<<"$pass"
 contains "$err" "logging in against the backup" "...logging in against the backup"
 expect_rc 0 "...and the desk works again" as_admin tariff list
