@@ -47,6 +47,7 @@ static int run_poll(struct cli *c)
 	if ((rc = cli_open_db(c, 0)))
 		return cli_fail(rc);
 	o.db_path = c->cfg.db_path;
+	o.config_file = c->cfg.file;
 	o.utc_offset_min = c->utc_offset_min;
 	o.backup_daily_min = c->cfg.backup_daily_min;
 	o.backup_dir = c->cfg.backup_dir;

@@ -793,6 +793,8 @@ int poll_run(const struct poll_opts *o)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
+	if ((rc = poll_config_sync(o->db_path, o->config_file)))
+		goto out;
 	if ((rc = start_workers(o, &v, &n)))
 		goto out;
 	if (o->once) {
@@ -807,6 +809,13 @@ int poll_run(const struct poll_opts *o)
 		poll_daily_backup(o, &backup);
 		sig = sigtimedwait(&set, &info, &tick);
 		if (sig == SIGHUP) {
+			/* A mistake in the file must not stop the polling: the
+			 * buses as they were go on. */
+			if (poll_config_sync(o->db_path, o->config_file)) {
+				log_error("SIGHUP: the config file's buses are not reloaded: %s",
+					  err_detail());
+				continue;
+			}
 			log_info("SIGHUP: reloading the bus list");
 			stop_workers(v, n);
 			if ((rc = start_workers(o, &v, &n)))
