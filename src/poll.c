@@ -36,6 +36,9 @@
 #define POLL_CMD_TRIES 5
 #define POLL_BUS_BACKOFF_MAX_MS 60000
 
+/* Serialises the bus threads' store phases (see cycle()). */
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct learned {
 	int64_t meter_id;
 	int64_t ta_us;        /* turnaround seen, decaying */
@@ -700,7 +703,14 @@ static int cycle(struct worker *w)
 	}
 	int64_t bus_ms = clock_mono_ms() - t0;
 
+	/* The bus threads take turns at the database: SQLite's busy handler
+	 * would have each waiting writer sleep in growing steps and miss the
+	 * moment the lock frees, which with hundreds of gateways costs more
+	 * than the writes. Another process (the desk) still meets the busy
+	 * timeout as before. The bus itself is never held here. */
+	pthread_mutex_lock(&store_lock);
 	rc = store_cycle(w, ms, mws, n, cmds, res, ncmds, bus_down, now);
+	pthread_mutex_unlock(&store_lock);
 	if (rc) {
 		/* Readings are lost for this cycle only; commands stay queued
 		 * or sent and are repeated safely next cycle. */
