@@ -242,7 +242,9 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 			"ifnull(s.purchase_count, -1), ifnull(s.freeze_seq, -1), ifnull(s.read_at, 0), "
 			"ifnull((SELECT max(h.ts) FROM meter_history h WHERE h.meter_id = m.id), 0), "
 			"m.mode, m.tariff_id, ifnull(a.id, 0), ifnull(a.credit_limit, 0), "
-			"ifnull(a.alarm1, 0), ifnull(a.alarm2, 0), ifnull(a.alarm3, 0) "
+			"ifnull(a.alarm1, 0), ifnull(a.alarm2, 0), ifnull(a.alarm3, 0), "
+			"ifnull((SELECT group_concat(e.kind) FROM events e WHERE e.meter_id = m.id "
+			"AND e.cleared_at IS NULL), '') "
 			"FROM meter_wiring w JOIN meters m ON m.id = w.meter_id "
 			"LEFT JOIN accounts a ON a.id = m.account_id "
 			"LEFT JOIN meter_state s ON s.meter_id = m.id "
@@ -290,6 +292,7 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 		m->alarm[0] = sqlite3_column_int64(st, 19);
 		m->alarm[1] = sqlite3_column_int64(st, 20);
 		m->alarm[2] = sqlite3_column_int64(st, 21);
+		db_col_text(st, 22, m->open_alarms, sizeof(m->open_alarms));
 	}
 	rc = rc == SQLITE_DONE ? 0 : db_error(db, rc, "poll meters");
 out:

@@ -94,6 +94,9 @@ struct poll_meter {
 	int64_t account_id;     /* 0 if the meter has no account */
 	int64_t credit_limit;   /* fen the relay allows below zero */
 	int64_t alarm[3];       /* low-balance levels, fen (0: off) */
+	/* The kinds of its open alarms, comma-separated ("" none), so a
+	 * cycle writes only the alarms that change. */
+	char open_alarms[320];
 };
 
 /* Loads every active meter wired to bus_id, by unit id, into a new array

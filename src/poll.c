@@ -485,6 +485,32 @@ static int alarm_set(struct db *db, const char *kind, int64_t meter_id, int64_t 
 	return rc;
 }
 
+/* Whether kind is among m's open alarms when the cycle began. */
+static int alarm_open(const struct poll_meter *m, const char *kind)
+{
+	size_t n = strlen(kind);
+	const char *p = m->open_alarms;
+
+	while ((p = strstr(p, kind)) != NULL) {
+		if ((p == m->open_alarms || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Raises or clears a meter's alarm only when that changes it: most
+ * cycles change none, and a statement per alarm kind per meter is most of
+ * a big site's database time. The poller is the only writer of raises
+ * and clears, so the state loaded at the cycle's start holds. */
+static int meter_alarm(struct worker *w, const struct poll_meter *m, const char *kind, int on,
+		       const char *detail, int64_t now)
+{
+	if (on == alarm_open(m, kind))
+		return 0;
+	return alarm_set(w->db, kind, m->meter_id, 0, on, detail, now);
+}
+
 /* Stores the freeze records read this cycle, oldest first, and checks
  * each against the desk's own readings: the energy at 00:00 on the 1st
  * lies between the desk's last reading at or before it (history, or the
@@ -546,11 +572,11 @@ static int store_meter(struct worker *w, const struct poll_meter *m, struct mete
 		return rc;
 	if (mw->o.misses >= w->o->offline_after) {
 		snprintf(detail, sizeof(detail), "%d polls missed: %s", mw->o.misses, mw->o.error);
-		return alarm_set(w->db, "meter_offline", m->meter_id, 0, 1, detail, now);
+		return meter_alarm(w, m, "meter_offline", 1, detail, now);
 	}
 	if (!mw->o.ok)
 		return 0;
-	if ((rc = alarm_set(w->db, "meter_offline", m->meter_id, 0, 0, NULL, now)))
+	if ((rc = meter_alarm(w, m, "meter_offline", 0, NULL, now)))
 		return rc;
 	/* Freezes first: their check reads the history of earlier cycles. */
 	if (mw->nfreeze && (rc = store_freezes(w, m, mw, now)))
@@ -571,6 +597,8 @@ static int store_meter(struct worker *w, const struct poll_meter *m, struct mete
 		cond = (cond & ~ALARM_BALANCE_MASK) |
 		       alarm_desk_balance(bill.balance, m->credit_limit, m->alarm);
 	for (k = 0; k < ALARM_METER_COUNT; k++) {
+		if ((int)((cond >> k) & 1) == alarm_open(m, alarm_name((enum alarm_kind)k)))
+			continue;
 		if (billed && (ALARM_BALANCE_MASK >> k & 1))
 			snprintf(detail, sizeof(detail), "desk balance %lld fen",
 				 (long long)bill.balance);
