@@ -128,6 +128,9 @@ pot:
 UNIT_REL := $(UNIT_SRC:%.c=build/rel/%)
 UNIT_SAN := $(UNIT_SRC:%.c=build/san/%)
 BENCH_REL := $(BENCH_SRC:%.c=build/rel/%)
+# Programs the benchmarks compare the service with (tests/bench/peer_*.c);
+# run by the benchmark scripts, not by run.sh.
+BENCH_PEERS := $(patsubst %.c,build/rel/%,$(wildcard tests/bench/peer_*.c))
 SIM_REL  := $(foreach s,$(SIMS),tests/sim/$(s)/$(s))
 SIM_SAN  := $(foreach s,$(SIMS),build/san/tests/sim/$(s)/$(s))
 
@@ -163,7 +166,7 @@ bench:
 	$(Q)$(MAKE) --no-print-directory deps
 	$(Q)$(MAKE) --no-print-directory bench-run
 
-bench-run: all $(BENCH_REL)
+bench-run: all $(BENCH_REL) $(BENCH_PEERS)
 	$(Q)bash tests/bench/run.sh
 
 # The sale protocol's crash test at full size: SIGKILL at every step, then

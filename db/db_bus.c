@@ -9,7 +9,7 @@
 #include "err.h"
 
 #define BUS_COLS "b.id, b.name, b.kind, b.device, b.baud, b.parity, b.stop_bits, b.rs485, " \
-		 "b.host, b.port, b.turnaround_ms, b.enabled, " \
+		 "b.host, b.port, b.turnaround_ms, b.enabled, b.from_config, " \
 		 "(SELECT count(*) FROM meter_wiring w WHERE w.bus_id = b.id)"
 
 static void read_bus(sqlite3_stmt *st, struct bus_rec *b)
@@ -30,7 +30,8 @@ static void read_bus(sqlite3_stmt *st, struct bus_rec *b)
 	b->port = sqlite3_column_int(st, 9);
 	b->turnaround_ms = sqlite3_column_int(st, 10);
 	b->enabled = sqlite3_column_int(st, 11);
-	b->meters = sqlite3_column_int(st, 12);
+	b->from_config = sqlite3_column_int(st, 12);
+	b->meters = sqlite3_column_int(st, 13);
 }
 
 int db_bus_insert(struct db *db, struct bus_rec *b)
@@ -40,17 +41,83 @@ int db_bus_insert(struct db *db, struct bus_rec *b)
 	int rc;
 
 	rc = db_run(db, "INSERT INTO buses(name, kind, device, baud, parity, stop_bits, rs485, "
-			"host, port, turnaround_ms, enabled, created_at) "
-			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, 1, ?)",
-		    "ttnItIInIIi", b->name, b->kind, rtu ? b->device : "", b->baud, parity,
+			"host, port, turnaround_ms, enabled, created_at, from_config) "
+			"VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULLIF(?, 0), ?, 1, ?, ?)",
+		    "ttnItIInIIiI", b->name, b->kind, rtu ? b->device : "", b->baud, parity,
 		    b->stop_bits, b->rs485, rtu ? "" : b->host, rtu ? 0 : b->port,
-		    b->turnaround_ms, clock_now());
+		    b->turnaround_ms, clock_now(), b->from_config ? 1 : 0);
 	if (rc == -SD_EXISTS)
 		return err_set(rc, "a bus named \"%s\" already exists", b->name);
 	if (rc)
 		return rc;
 	b->id = sqlite3_last_insert_rowid(db->conn);
 	return 0;
+}
+
+int db_bus_update(struct db *db, const struct bus_rec *b)
+{
+	char parity[2] = { b->parity ? b->parity : 'N', 0 };
+	int rtu = strcmp(b->kind, "rtu") == 0;
+
+	return db_run(db, "UPDATE buses SET kind = ?, device = ?, baud = ?, parity = ?, "
+			  "stop_bits = ?, rs485 = ?, host = ?, port = NULLIF(?, 0), "
+			  "turnaround_ms = ?, enabled = 1 WHERE id = ?",
+		      "tnItIInIIi", b->kind, rtu ? b->device : "", b->baud, parity, b->stop_bits,
+		      b->rs485, rtu ? "" : b->host, rtu ? 0 : b->port, b->turnaround_ms, b->id);
+}
+
+int db_bus_unwire_all(struct db *db, int64_t bus_id)
+{
+	return db_run(db, "DELETE FROM meter_wiring WHERE bus_id = ?", "i", bus_id);
+}
+
+int db_meter_wiring(struct db *db, int64_t meter_id, int64_t *bus_id, int *unit,
+		    int *from_config)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = db_prepare(db, &st, "SELECT w.bus_id, w.unit_id, b.from_config FROM meter_wiring w "
+				 "JOIN buses b ON b.id = w.bus_id WHERE w.meter_id = ?",
+			"i", meter_id);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*bus_id = sqlite3_column_int64(st, 0);
+		*unit = sqlite3_column_int(st, 1);
+		*from_config = sqlite3_column_int(st, 2);
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? -SD_NOT_FOUND : db_error(db, rc, "meter wiring");
+	}
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_bus_config_wiring(struct db *db,
+			 int (*fn)(int64_t, const char *, int64_t, int, void *), void *ctx)
+{
+	sqlite3_stmt *st;
+	char no[13];
+	int rc;
+
+	rc = db_prepare(db, &st, "SELECT w.meter_id, m.meter_no, w.bus_id, w.unit_id "
+				 "FROM meter_wiring w JOIN buses b ON b.id = w.bus_id "
+				 "JOIN meters m ON m.id = w.meter_id WHERE b.from_config = 1 "
+				 "ORDER BY w.meter_id", "");
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		db_col_text(st, 1, no, sizeof(no));
+		if ((rc = fn(sqlite3_column_int64(st, 0), no, sqlite3_column_int64(st, 2),
+			     sqlite3_column_int(st, 3), ctx)))
+			goto out;
+	}
+	rc = rc == SQLITE_DONE ? 0 : db_error(db, rc, "config wiring");
+out:
+	sqlite3_finalize(st);
+	return rc;
 }
 
 int db_bus_get(struct db *db, const char *key, struct bus_rec *out)
@@ -175,7 +242,9 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 			"ifnull(s.purchase_count, -1), ifnull(s.freeze_seq, -1), ifnull(s.read_at, 0), "
 			"ifnull((SELECT max(h.ts) FROM meter_history h WHERE h.meter_id = m.id), 0), "
 			"m.mode, m.tariff_id, ifnull(a.id, 0), ifnull(a.credit_limit, 0), "
-			"ifnull(a.alarm1, 0), ifnull(a.alarm2, 0), ifnull(a.alarm3, 0) "
+			"ifnull(a.alarm1, 0), ifnull(a.alarm2, 0), ifnull(a.alarm3, 0), "
+			"ifnull((SELECT group_concat(e.kind) FROM events e WHERE e.meter_id = m.id "
+			"AND e.cleared_at IS NULL), '') "
 			"FROM meter_wiring w JOIN meters m ON m.id = w.meter_id "
 			"LEFT JOIN accounts a ON a.id = m.account_id "
 			"LEFT JOIN meter_state s ON s.meter_id = m.id "
@@ -223,6 +292,7 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 		m->alarm[0] = sqlite3_column_int64(st, 19);
 		m->alarm[1] = sqlite3_column_int64(st, 20);
 		m->alarm[2] = sqlite3_column_int64(st, 21);
+		db_col_text(st, 22, m->open_alarms, sizeof(m->open_alarms));
 	}
 	rc = rc == SQLITE_DONE ? 0 : db_error(db, rc, "poll meters");
 out:

@@ -23,6 +23,7 @@ struct bus_rec {
 	int port;
 	int turnaround_ms;     /* the meters' turnaround, a starting point */
 	int enabled;
+	int from_config;       /* a [bus NAME] section of the config file owns it */
 	int meters;            /* wired meters (db_bus_each, db_bus_get) */
 };
 
@@ -46,6 +47,23 @@ int db_meter_wire(struct db *db, const char *meter_no, int64_t bus_id, int unit,
 
 /* Removes the wiring of meter_no; -SD_NOT_FOUND if it had none. */
 int db_meter_unwire(struct db *db, const char *meter_no);
+
+/* Rewrites the line settings of bus b->id from b and enables it (the
+ * service's copy of a config-file bus). */
+int db_bus_update(struct db *db, const struct bus_rec *b);
+
+/* Deletes every wiring of bus_id (a config bus that left the file). */
+int db_bus_unwire_all(struct db *db, int64_t bus_id);
+
+/* Where meter_id is wired: *bus_id, *unit and whether that bus comes
+ * from the config file; -SD_NOT_FOUND if it is not wired. */
+int db_meter_wiring(struct db *db, int64_t meter_id, int64_t *bus_id, int *unit,
+		    int *from_config);
+
+/* Calls fn(meter_id, meter_no, bus_id, unit, ctx) for every meter wired
+ * to a config-file bus. */
+int db_bus_config_wiring(struct db *db,
+			 int (*fn)(int64_t, const char *, int64_t, int, void *), void *ctx);
 
 /* Reads the id of meter_no; -SD_NOT_FOUND with a detail. */
 int db_meter_id(struct db *db, const char *meter_no, int64_t *id);
@@ -76,6 +94,9 @@ struct poll_meter {
 	int64_t account_id;     /* 0 if the meter has no account */
 	int64_t credit_limit;   /* fen the relay allows below zero */
 	int64_t alarm[3];       /* low-balance levels, fen (0: off) */
+	/* The kinds of its open alarms, comma-separated ("" none), so a
+	 * cycle writes only the alarms that change. */
+	char open_alarms[320];
 };
 
 /* Loads every active meter wired to bus_id, by unit id, into a new array

@@ -75,8 +75,8 @@ int db_poll_freeze(struct db *db, int64_t meter_id, int64_t now, const struct fr
 	int rc;
 
 	rc = db_int(db, &wh, "SELECT energy_wh FROM meter_history WHERE meter_id = ? AND ts <= ? "
-			     "AND ts > ? - 3600 ORDER BY ts DESC LIMIT 1",
-		    "iii", meter_id, f->freeze_at, f->freeze_at);
+			     "ORDER BY ts DESC LIMIT 1",
+		    "ii", meter_id, f->freeze_at);
 	if (rc == -SD_NOT_FOUND)
 		wh = -1;
 	else if (rc)

@@ -48,7 +48,10 @@ struct freeze_rec {
 };
 
 /* Stores a freeze record (once per meter and freeze time) with the
- * desk's own last history reading at or before it, for the check. Sets
+ * desk's own last history reading at or before it, however old (the
+ * service may have been down over the 1st), for the check. Call it
+ * before this cycle's history row is written: that reading is after the
+ * freeze by definition, whatever the two clocks say. Sets
  * *reading_wh to it, or -1 if there is none. */
 int db_poll_freeze(struct db *db, int64_t meter_id, int64_t now, const struct freeze_rec *f,
 		   int64_t *reading_wh);

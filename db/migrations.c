@@ -523,7 +523,16 @@ static const char migration_9[] =
 	"  CHECK (carry_fen IS NULL OR carry_fen BETWEEN 0 AND 99999999);\n"
 	"ALTER TABLE meters ADD COLUMN carry_seq INTEGER CHECK (carry_seq IS NULL OR carry_seq > 0);\n";
 
+static const char migration_bus_config[] =
+	/* 10: buses defined in the config file's [bus NAME] sections (issue
+	 * 7). The service copies them here at start and on SIGHUP, so events,
+	 * wiring and `bus list` treat both kinds alike; from_config marks the
+	 * ones the file owns, which `bus remove` and `meter wire` leave to
+	 * the file. */
+	"ALTER TABLE buses ADD COLUMN from_config INTEGER NOT NULL DEFAULT 0 "
+	"CHECK (from_config IN (0, 1));\n";
+
 const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
 				      migration_5, migration_billing, migration_7, migration_8,
-				      migration_9 };
+				      migration_9, migration_bus_config };
 const int db_migration_count = (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

@@ -83,7 +83,7 @@ static int run_bus_add(struct cli *c)
 static int list_row(const struct bus_rec *b, void *arg)
 {
 	char id[24], where[300], line[48], ta[16], n[16];
-	const char *cells[7];
+	const char *cells[8];
 
 	snprintf(id, sizeof(id), "%lld", (long long)b->id);
 	if (strcmp(b->kind, "rtu") == 0) {
@@ -103,14 +103,15 @@ static int list_row(const struct bus_rec *b, void *arg)
 	cells[4] = line;
 	cells[5] = ta;
 	cells[6] = n;
+	cells[7] = b->from_config ? "config" : "database";
 	return rpt_table_add(arg, cells);
 }
 
 static int run_bus_list(struct cli *c)
 {
 	static const char *const h[] = { ">id", "name", "kind", "where", "line",
-					 ">turnaround_ms", ">meters" };
-	struct rpt_table *t = rpt_table_new(7, h);
+					 ">turnaround_ms", ">meters", "from" };
+	struct rpt_table *t = rpt_table_new(8, h);
 	int rc;
 
 	if (!t)
@@ -133,7 +134,11 @@ static int run_bus_remove(struct cli *c)
 	if ((rc = cli_login(c)) || (rc = perm_check(&c->s, PERM_METER_CONTROL)) ||
 	    (rc = db_begin(c->db)))
 		return cli_fail(rc);
-	if ((rc = db_bus_get(c->db, c->argv[0], &b)) || (rc = db_bus_delete(c->db, b.id)) ||
+	if (!(rc = db_bus_get(c->db, c->argv[0], &b)) && b.from_config)
+		rc = err_set(-SD_STATE, "bus %s comes from the config file %s; remove its [bus] "
+					"section there and reload the service",
+			     b.name, c->cfg.file[0] ? c->cfg.file : "");
+	if (rc || (rc = db_bus_delete(c->db, b.id)) ||
 	    (rc = audit_log(&c->s, "bus.remove", b.name, "%s", b.kind)) ||
 	    (rc = db_commit(c->db))) {
 		db_rollback(c->db);

@@ -43,6 +43,30 @@ bad:
 	return err_set(-SD_INVAL, "the recharge key must be 32 hex digits on one line");
 }
 
+/* A meter on a config-file bus is wired by the file (docs/poll.md §1):
+ * `meter wire` may only give it its key, on the bus and unit the file
+ * says; `meter unwire` leaves it alone. b is the target bus when it is a
+ * config bus, NULL otherwise. */
+static int not_config_wired(struct cli *c, const struct bus_rec *b, int unit)
+{
+	int64_t meter_id, bus_id;
+	int wired_unit, from_config, rc;
+
+	if ((rc = db_meter_id(c->db, c->argv[0], &meter_id)))
+		return rc;
+	rc = db_meter_wiring(c->db, meter_id, &bus_id, &wired_unit, &from_config);
+	if (rc && rc != -SD_NOT_FOUND)
+		return rc;
+	if (b && (rc || bus_id != b->id || wired_unit != unit))
+		return err_set(-SD_STATE, "bus %s comes from the config file; wire meters there "
+					  "(\"unit %d = %s\" in its [bus %s] section)",
+			       b->name, unit, c->argv[0], b->name);
+	if (!b && !rc && from_config)
+		return err_set(-SD_STATE, "meter %s is wired by the config file; change its [bus] "
+					  "section there", c->argv[0]);
+	return 0;
+}
+
 static int run_meter_wire(struct cli *c)
 {
 	const char *bus = cli_get(c, "bus"), *unit_s = cli_get(c, "unit");
@@ -63,7 +87,8 @@ static int run_meter_wire(struct cli *c)
 	if ((rc = cli_login(c)) || (rc = perm_check(&c->s, PERM_METER_CONTROL)) ||
 	    (rc = db_begin(c->db)))
 		goto out;
-	if ((rc = db_bus_get(c->db, bus, &b)) ||
+	if ((rc = db_bus_get(c->db, bus, &b)) || (rc = not_config_wired(c, b.from_config ? &b : NULL,
+								       unit)) ||
 	    (rc = db_meter_wire(c->db, c->argv[0], b.id, unit, key_fd ? key : NULL, &meter_id)) ||
 	    (rc = audit_log(&c->s, "meter.wire", c->argv[0], "bus=%s unit=%d%s", b.name, unit,
 			    key_fd ? " key=set" : "")) ||
@@ -84,7 +109,7 @@ static int run_meter_unwire(struct cli *c)
 	if ((rc = cli_login(c)) || (rc = perm_check(&c->s, PERM_METER_CONTROL)) ||
 	    (rc = db_begin(c->db)))
 		return cli_fail(rc);
-	if ((rc = db_meter_unwire(c->db, c->argv[0])) ||
+	if ((rc = not_config_wired(c, NULL, 0)) || (rc = db_meter_unwire(c->db, c->argv[0])) ||
 	    (rc = audit_log(&c->s, "meter.unwire", c->argv[0], "%s", "")) ||
 	    (rc = db_commit(c->db))) {
 		db_rollback(c->db);

@@ -57,6 +57,7 @@ static int run_poll(struct cli *c)
 	log_info("%s passed its quick check in %lld ms", c->cfg.db_path,
 		 (long long)(clock_mono_ms() - start));
 	o.db_path = c->cfg.db_path;
+	o.config_file = c->cfg.file;
 	o.utc_offset_min = c->utc_offset_min;
 	o.backup_daily_min = c->cfg.backup_daily_min;
 	o.backup_dir = c->cfg.backup_dir;

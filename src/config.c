@@ -89,6 +89,10 @@ static int handle(void *user, const char *section, const char *name,
 	struct config *c = p->cfg;
 	int ok = -1; /* -1 unknown key, 0 bad value, 1 fine */
 
+	/* [bus NAME] sections are config_buses()'s (config_bus.c). */
+	if (strncmp(section, "bus", 3) == 0 && (section[3] == ' ' || section[3] == '\t'))
+		return 1;
+
 #define KEY(s, n) (strcmp(section, s) == 0 && strcmp(name, n) == 0)
 	if (KEY("database", "path"))
 		ok = value[0] ? set_path(p, c->db_path, value) : 0;
@@ -214,6 +218,14 @@ int config_load(const char *file_arg, const char *db_arg, struct config *cfg)
 		if (line > 0)
 			return err_set(-SD_CONFIG, "%s, line %d: %s", cfg->file, line,
 				       p.first_error[0] ? p.first_error : "not a key = value line");
+		/* A bad bus section is refused here too, naming its line, so
+		 * every command says so, not only the service. */
+		struct config_bus *buses;
+		int nbuses;
+
+		if ((rc = config_buses(cfg->file, &buses, &nbuses)))
+			return rc;
+		config_buses_free(buses, nbuses);
 	}
 	if (db_arg && *db_arg)
 		snprintf(cfg->db_path, sizeof(cfg->db_path), "%s", db_arg);

@@ -36,6 +36,41 @@ struct config {
  * naming the file, line and key. */
 int config_load(const char *file_arg, const char *db_arg, struct config *cfg);
 
+/* One meter of a [bus NAME] section: "unit ID = METER". */
+struct config_unit {
+	int unit;                   /* 1-247 */
+	char meter_no[13];
+	int line;                   /* in the config file, for messages */
+};
+
+/* One [bus NAME] section of the config file (docs/poll.md §1): an RTU
+ * line (rtu = DEVICE) or a Modbus TCP gateway (tcp = HOST:PORT) and the
+ * meters on it by unit id. */
+struct config_bus {
+	char name[33];
+	int line;                   /* of the [bus NAME] header */
+	int tcp;                    /* 0 rtu, 1 tcp */
+	char device[256];           /* rtu */
+	int baud;                   /* default 9600 */
+	char parity;                /* 'N' (default), 'E', 'O' */
+	int stop_bits;              /* default 1 */
+	int rs485;                  /* ask the kernel for RS485 mode */
+	char host[256];             /* tcp */
+	int port;
+	int turnaround_ms;          /* default 20 */
+	struct config_unit *units;  /* by line order */
+	int nunits;
+};
+
+/* Reads the [bus NAME] sections of the config file at path (NULL or ""
+ * gives none) into a new array *out of *n buses (caller frees it with
+ * config_buses_free). Other sections are skipped. Returns 0, or
+ * -SD_CONFIG with a detail naming the file and line of the bad entry. */
+int config_buses(const char *path, struct config_bus **out, int *n);
+
+/* Frees what config_buses returned; NULL is fine. */
+void config_buses_free(struct config_bus *v, int n);
+
 /* Writes daily_min (from struct config) as "HH:MM", or "off" when
  * negative, into buf (caller's, at least 6 bytes); returns buf. */
 char *config_daily_text(int daily_min, char *buf, unsigned len);

@@ -18,7 +18,8 @@
 #define METER_RECHARGE_READ 11
 #define METER_CLOCK_ADDR 0x0320
 #define METER_FREEZE_ADDR 0x0400
-#define METER_FREEZE_REGS 16 /* the newest record */
+#define METER_FREEZE_REGS 16 /* one record; the newest is first */
+#define METER_FREEZES 12     /* records a meter keeps (docs/meter-map.md §3.7) */
 
 /* Event flag bits of register 0x001D. */
 enum meter_flag {

@@ -36,6 +36,9 @@
 #define POLL_CMD_TRIES 5
 #define POLL_BUS_BACKOFF_MAX_MS 60000
 
+/* Serialises the bus threads' store phases (see cycle()). */
+static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
+
 struct learned {
 	int64_t meter_id;
 	int64_t ta_us;        /* turnaround seen, decaying */
@@ -71,8 +74,8 @@ struct worker {
 struct meter_work {
 	struct poll_outcome o;
 	int skip;             /* offline and not due for a probe */
-	int has_freeze;
-	struct freeze_rec freeze;
+	int nfreeze;          /* freeze records read this cycle, newest first */
+	struct freeze_rec freeze[METER_FREEZES];
 	int went_offline;
 };
 
@@ -384,13 +387,43 @@ static void mark_miss(struct worker *w, const struct poll_meter *m, struct meter
 	mw->o.next_probe_at = now + wait;
 }
 
+/* Reads the freeze records the meter made since the desk last saw its
+ * freeze sequence: one when the service was up over the 1st, more when it
+ * was down over several month starts, every record the meter keeps (up to
+ * METER_FREEZES) when the desk never read it. Records 1-6 are one read,
+ * 7-12 a second. Returns 0, or -1 to try again next cycle. */
+static int read_freezes(struct worker *w, struct learned *l, const struct poll_meter *m,
+			struct meter_work *mw, uint16_t *fr)
+{
+	int seq = mw->o.r.freeze_seq, k, half, i;
+
+	k = m->freeze_seq < 0 ? seq : (seq - (int)m->freeze_seq) & 0xFFFF;
+	if (k < 1)
+		k = 1;
+	if (k > METER_FREEZES)
+		k = METER_FREEZES;
+	half = METER_FREEZES / 2;
+	if (read_regs(w, l, &mw->o, m->unit, METER_FREEZE_ADDR,
+		      METER_FREEZE_REGS * (k < half ? k : half), fr, 0))
+		return -1;
+	if (k > half && read_regs(w, l, &mw->o, m->unit, METER_FREEZE_ADDR + METER_FREEZE_REGS * half,
+				  METER_FREEZE_REGS * (k - half), fr + METER_FREEZE_REGS * half, 0))
+		return -1;
+	/* A record not written yet reads as zeros. */
+	for (i = 0; i < k; i++)
+		if (meter_decode_freeze(fr + METER_FREEZE_REGS * i, w->o->utc_offset_min,
+					&mw->freeze[mw->nfreeze]) == 0)
+			mw->nfreeze++;
+	return 0;
+}
+
 /* The bus phase of a cycle for meter i: the live read, the freeze record
  * when it changed, and the meter's due commands. Returns -SD_BUS_IO when
  * the line is gone, else 0. */
 static int poll_meter(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
 		      struct meter_cmd *cmds, struct cmd_result *res, int ncmds, int64_t now)
 {
-	uint16_t regs[METER_LIVE_3P], fr[METER_FREEZE_REGS];
+	uint16_t regs[METER_LIVE_3P], fr[METER_FREEZE_REGS * METER_FREEZES];
 	struct learned *l = learned_for(w, m->meter_id);
 	int n = meter_live_regs(m->phases), probe = m->misses >= w->o->offline_after;
 	int rc, i, commanded = 0;
@@ -415,10 +448,7 @@ static int poll_meter(struct worker *w, const struct poll_meter *m, struct meter
 	meter_decode_live(regs, n, w->o->utc_offset_min, &mw->o.r);
 	mw->o.ok = 1;
 	if (mw->o.r.freeze_seq != m->freeze_seq && mw->o.r.freeze_seq != 0 &&
-	    read_regs(w, l, &mw->o, m->unit, METER_FREEZE_ADDR, METER_FREEZE_REGS, fr, 0) == 0 &&
-	    meter_decode_freeze(fr, w->o->utc_offset_min, &mw->freeze) == 0)
-		mw->has_freeze = 1;
-	else if (mw->o.r.freeze_seq != m->freeze_seq && mw->o.r.freeze_seq != 0)
+	    read_freezes(w, l, m, mw, fr))
 		mw->o.r.freeze_seq = (int)m->freeze_seq; /* try again next cycle */
 	for (i = 0; i < ncmds; i++) {
 		if (cmds[i].meter_id != m->meter_id)
@@ -455,12 +485,84 @@ static int alarm_set(struct db *db, const char *kind, int64_t meter_id, int64_t 
 	return rc;
 }
 
+/* Whether kind is among m's open alarms when the cycle began. */
+static int alarm_open(const struct poll_meter *m, const char *kind)
+{
+	size_t n = strlen(kind);
+	const char *p = m->open_alarms;
+
+	while ((p = strstr(p, kind)) != NULL) {
+		if ((p == m->open_alarms || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Raises or clears a meter's alarm only when that changes it: most
+ * cycles change none, and a statement per alarm kind per meter is most of
+ * a big site's database time. The poller is the only writer of raises
+ * and clears, so the state loaded at the cycle's start holds. */
+static int meter_alarm(struct worker *w, const struct poll_meter *m, const char *kind, int on,
+		       const char *detail, int64_t now)
+{
+	if (on == alarm_open(m, kind))
+		return 0;
+	return alarm_set(w->db, kind, m->meter_id, 0, on, detail, now);
+}
+
+/* Stores the freeze records read this cycle, oldest first, and checks
+ * each against the desk's own readings: the energy at 00:00 on the 1st
+ * lies between the desk's last reading at or before it (history, or the
+ * previous cycle's reading) and this cycle's reading, and a month's
+ * record is not below the month before. A record outside that raises
+ * freeze_mismatch. Inside the cycle's transaction. */
+static int store_freezes(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
+			 int64_t now)
+{
+	char detail[240], when[32];
+	int64_t before, prev_frozen = -1;
+	const struct freeze_rec *f;
+	int i, rc;
+
+	for (i = mw->nfreeze - 1; i >= 0; i--) {
+		f = &mw->freeze[i];
+		if ((rc = db_poll_freeze(w->db, m->meter_id, now, f, &before)))
+			return rc;
+		if (m->has_reading && m->read_at <= f->freeze_at && m->energy_wh > before)
+			before = m->energy_wh;
+		clock_format_local(f->freeze_at, w->o->utc_offset_min, when, sizeof(when));
+		detail[0] = 0;
+		if (before > f->energy_wh)
+			snprintf(detail, sizeof(detail), "freeze %.16s: frozen %lld Wh, but the desk "
+				 "read %lld Wh before it", when, (long long)f->energy_wh,
+				 (long long)before);
+		else if (f->energy_wh > mw->o.r.energy_wh)
+			snprintf(detail, sizeof(detail), "freeze %.16s: frozen %lld Wh, more than the "
+				 "%lld Wh the meter reads now", when, (long long)f->energy_wh,
+				 (long long)mw->o.r.energy_wh);
+		else if (prev_frozen > f->energy_wh)
+			snprintf(detail, sizeof(detail), "freeze %.16s: frozen %lld Wh, below the "
+				 "month before (%lld Wh)", when, (long long)f->energy_wh,
+				 (long long)prev_frozen);
+		prev_frozen = f->energy_wh;
+		if (detail[0]) {
+			log_warn("meter %s: %s", m->meter_no, detail);
+			if ((rc = alarm_set(w->db, "freeze_mismatch", m->meter_id, 0, 1, detail, now)))
+				return rc;
+		}
+	}
+	if (mw->nfreeze > 1)
+		log_info("meter %s: %d monthly freeze records read back", m->meter_no, mw->nfreeze);
+	return 0;
+}
+
 /* Writes one meter's part of the cycle (inside the transaction). */
 static int store_meter(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
 		       int64_t now)
 {
 	const struct poll_reading *r = &mw->o.r;
-	int64_t h = w->o->history_s > 0 ? w->o->history_s : POLL_DEFAULT_HISTORY_S, fz;
+	int64_t h = w->o->history_s > 0 ? w->o->history_s : POLL_DEFAULT_HISTORY_S;
 	struct billing_result bill;
 	char detail[240];
 	unsigned cond;
@@ -470,11 +572,14 @@ static int store_meter(struct worker *w, const struct poll_meter *m, struct mete
 		return rc;
 	if (mw->o.misses >= w->o->offline_after) {
 		snprintf(detail, sizeof(detail), "%d polls missed: %s", mw->o.misses, mw->o.error);
-		return alarm_set(w->db, "meter_offline", m->meter_id, 0, 1, detail, now);
+		return meter_alarm(w, m, "meter_offline", 1, detail, now);
 	}
 	if (!mw->o.ok)
 		return 0;
-	if ((rc = alarm_set(w->db, "meter_offline", m->meter_id, 0, 0, NULL, now)))
+	if ((rc = meter_alarm(w, m, "meter_offline", 0, NULL, now)))
+		return rc;
+	/* Freezes first: their check reads the history of earlier cycles. */
+	if (mw->nfreeze && (rc = store_freezes(w, m, mw, now)))
 		return rc;
 	if (!m->last_history_at || now / h > m->last_history_at / h)
 		if ((rc = db_poll_history(w->db, m->meter_id, now, r)))
@@ -483,17 +588,6 @@ static int store_meter(struct worker *w, const struct poll_meter *m, struct mete
 	    (rc = db_poll_rollup(w->db, m->meter_id, now, w->o->utc_offset_min,
 				 r->energy_wh - m->energy_wh)))
 		return rc;
-	if (mw->has_freeze) {
-		if ((rc = db_poll_freeze(w->db, m->meter_id, now, &mw->freeze, &fz)))
-			return rc;
-		/* The desk's reading before midnight cannot exceed the
-		 * meter's frozen total. */
-		snprintf(detail, sizeof(detail), "frozen %lld Wh, desk read %lld Wh before",
-			 (long long)mw->freeze.energy_wh, (long long)fz);
-		if (fz > mw->freeze.energy_wh &&
-		    (rc = alarm_set(w->db, "freeze_mismatch", m->meter_id, 0, 1, detail, now)))
-			return rc;
-	}
 	if (billed && (rc = billing_meter(w->db, m, r, now, w->o->utc_offset_min, &bill)))
 		return rc;
 	cond = alarm_conditions(r, now, w->o->drift_s);
@@ -503,6 +597,8 @@ static int store_meter(struct worker *w, const struct poll_meter *m, struct mete
 		cond = (cond & ~ALARM_BALANCE_MASK) |
 		       alarm_desk_balance(bill.balance, m->credit_limit, m->alarm);
 	for (k = 0; k < ALARM_METER_COUNT; k++) {
+		if ((int)((cond >> k) & 1) == alarm_open(m, alarm_name((enum alarm_kind)k)))
+			continue;
 		if (billed && (ALARM_BALANCE_MASK >> k & 1))
 			snprintf(detail, sizeof(detail), "desk balance %lld fen",
 				 (long long)bill.balance);
@@ -635,7 +731,14 @@ static int cycle(struct worker *w)
 	}
 	int64_t bus_ms = clock_mono_ms() - t0;
 
+	/* The bus threads take turns at the database: SQLite's busy handler
+	 * would have each waiting writer sleep in growing steps and miss the
+	 * moment the lock frees, which with hundreds of gateways costs more
+	 * than the writes. Another process (the desk) still meets the busy
+	 * timeout as before. The bus itself is never held here. */
+	pthread_mutex_lock(&store_lock);
 	rc = store_cycle(w, ms, mws, n, cmds, res, ncmds, bus_down, now);
+	pthread_mutex_unlock(&store_lock);
 	if (rc) {
 		/* Readings are lost for this cycle only; commands stay queued
 		 * or sent and are repeated safely next cycle. */
@@ -793,6 +896,8 @@ int poll_run(const struct poll_opts *o)
 	sigaddset(&set, SIGINT);
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, &old);
+	if ((rc = poll_config_sync(o->db_path, o->config_file)))
+		goto out;
 	if ((rc = start_workers(o, &v, &n)))
 		goto out;
 	if (o->once) {
@@ -807,6 +912,13 @@ int poll_run(const struct poll_opts *o)
 		poll_daily_backup(o, &backup);
 		sig = sigtimedwait(&set, &info, &tick);
 		if (sig == SIGHUP) {
+			/* A mistake in the file must not stop the polling: the
+			 * buses as they were go on. */
+			if (poll_config_sync(o->db_path, o->config_file)) {
+				log_error("SIGHUP: the config file's buses are not reloaded: %s",
+					  err_detail());
+				continue;
+			}
 			log_info("SIGHUP: reloading the bus list");
 			stop_workers(v, n);
 			if ((rc = start_workers(o, &v, &n)))

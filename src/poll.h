@@ -9,6 +9,7 @@
 
 struct poll_opts {
 	const char *db_path;
+	const char *config_file; /* its [bus NAME] sections; NULL or "" none */
 	int once;             /* one cycle per bus, then return */
 	int interval_ms;      /* from the start of one cycle to the next */
 	int history_s;        /* history row interval (default 900) */
@@ -51,6 +52,15 @@ void poll_defaults(struct poll_opts *o);
  * and committing it) or, with o->once, for one cycle. SIGHUP reloads the
  * bus list. Returns 0 or a negative SD_ code. */
 int poll_run(const struct poll_opts *o);
+
+/* Copies the [bus NAME] sections of config_file (NULL or "": none) into
+ * the database at db_path in one transaction: config buses are added or
+ * updated, their meters wired by unit id, and buses and meters that left
+ * the file unwired (a bus with events is disabled, else deleted). Returns
+ * 0, or a negative SD_ code (-SD_CONFIG naming the file and line of an
+ * entry that cannot be applied, such as an unknown meter); nothing is
+ * changed then. */
+int poll_config_sync(const char *db_path, const char *config_file);
 
 /* Writes the site-local date of now as "YYYY-MM-DD" into day and returns
  * 1 when the daily backup is due: daily_min >= 0, the local time of day
