@@ -154,7 +154,11 @@ int ui_bustest(struct ui *u)
 		draw(&c, top, bottom);
 		curs_set(0);
 		refresh();
-		key = ui_fkeys_map(keys, ui_getkey_timeout(REFRESH_MS));
+		key = ui_getkey_timeout(REFRESH_MS);
+		/* While a "/" search is typed, letters are text, not keys. */
+		if (ui_list_searching(&c.l) && key != UI_K_TICK && ui_list_key(&c.l, key, 1))
+			continue;
+		key = ui_fkeys_map(keys, key);
 		if (key == UI_F(10)) {
 			u->quit = 1;
 			break;

@@ -366,7 +366,11 @@ int ui_meter_detail(struct ui *u, const char *meter_no)
 		draw(d, top, bottom);
 		curs_set(0);
 		refresh();
-		key = ui_fkeys_map(keys, ui_getkey_timeout(REFRESH_MS));
+		key = ui_getkey_timeout(REFRESH_MS);
+		/* While a "/" search is typed, letters are text, not keys. */
+		if (ui_list_searching(&d->cmds) && key != UI_K_TICK && ui_list_key(&d->cmds, key, 1))
+			continue;
+		key = ui_fkeys_map(keys, key);
 		if (key == UI_F(10)) {
 			u->quit = 1;
 			break;

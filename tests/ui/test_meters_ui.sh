@@ -150,7 +150,7 @@ before=$(q "SELECT count(*) FROM events WHERE cleared_at IS NULL AND acked_at IS
 ui_keys F5
 ui_expect "Acknowledge alarm" "F5 asks before acknowledging"
 ui_keys y
-ui_expect "tech" "...and the list shows who acknowledged it"
+ui_wait_re "[0-9]{2}:[0-9]{2} tech" "...and the list shows when and who acknowledged it"
 capture alarms
 after=$(q "SELECT count(*) FROM events WHERE cleared_at IS NULL AND acked_at IS NULL")
 [ "$after" = $((before - 1)) ] && ok "one alarm is acknowledged in the database ($before -> $after)" \
@@ -162,6 +162,11 @@ ui_expect "Acknowledge the $after unacknowledged alarm" "F6 asks to acknowledge 
 ui_keys y
 ui_expect "│ 0 alarms" "...and then none is left unacknowledged on the status line"
 ui_expect "0 not acknowledged" "...nor in the list's count"
+ui_keys /
+ui_type "arrears"
+ui_expect "Find: arrears" "/ finds text in the alarms; its letters are text"
+ui_absent "Acknowledge alarm" "...and a (the letter for Ack) does not ask to acknowledge"
+ui_keys Escape
 n=$(q "SELECT count(*) FROM audit WHERE action = 'alarm.ack'")
 [ "$n" = "$before" ] && ok "every acknowledgement is audited like the command line's ($n)" \
 	|| not_ok "alarm.ack audit rows: $n, want $before"
