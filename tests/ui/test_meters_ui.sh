@@ -137,6 +137,15 @@ ui_keys F5
 ui_expect "Close the relay (power on)" "F5 asks before closing"
 ui_keys n
 ui_absent "close relay" "...n leaves it unsent"
+ui_keys F6
+ui_expect "Turn keep-power on on meter 000002000001" "F6 asks before keep-power on"
+ui_keys y
+ui_expect "keep power on  queued" "...queued"
+# The service gives up on it, as it would after its tries (set here the
+# way poll.c writes it).
+q "UPDATE commands SET state = 'failed', tries = 3, reason = 'exception 4' WHERE kind = 'keep_on'"
+ui_expect "keep power on  failed      3" "a failed command shows failed with its tries, without a key" 10
+ui_wait_re "failed +3 +[0-9-]+ [0-9:]+ +exception 4" "...and the reason"
 ui_keys Escape
 ui_expect "3 meters" "Esc goes back to the list"
 ui_keys Escape
