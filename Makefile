@@ -122,7 +122,7 @@ build/locale/%/LC_MESSAGES/saledesk.mo: ui/po/%.po
 	$(call say,MSGFMT,$@)msgfmt --check -o $@ $<
 
 pot:
-	$(Q)xgettext --from-code=UTF-8 -k_ -kN_ -kngettext:1,2 -o ui/po/saledesk.pot \
+	$(Q)xgettext --from-code=UTF-8 -k_ -kN_ -kP_:1c,2 -kngettext:1,2 -o ui/po/saledesk.pot \
 		--package-name=saledesk $(sort $(wildcard ui/*.c))
 
 UNIT_REL := $(UNIT_SRC:%.c=build/rel/%)

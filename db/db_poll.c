@@ -111,7 +111,12 @@ int db_poll_state_each(struct db *db, int64_t bus_id, const char *meter_no,
 			"ifnull(s.purchase_count, 0), ifnull(s.meter_clock, 0), ifnull(s.price, 0), "
 			"ifnull(s.freeze_seq, 0), ifnull(s.polls, 0), ifnull(s.timeouts, 0), "
 			"ifnull(s.crc_errors, 0), ifnull(s.exceptions, 0), ifnull(s.last_error, ''), "
-			"ifnull(s.current_ca, 0), ifnull(s.month_wh, 0) "
+			"ifnull(s.current_ca, 0), ifnull(s.month_wh, 0), "
+			"ifnull(s.sharp_wh, 0), ifnull(s.peak_wh, 0), ifnull(s.flat_wh, 0), "
+			"ifnull(s.valley_wh, 0), ifnull(s.pf_milli, 0), ifnull(s.freq_chz, 0), "
+			"ifnull(s.reactive_var, 0), ifnull(s.apparent_va, 0), "
+			"ifnull(s.energy_left_wh, 0), ifnull(s.purchased_fen, 0), ifnull(s.md_w, 0), "
+			"ifnull(s.md_at, 0), ifnull(s.rate, 0) "
 			"FROM meter_wiring w JOIN meters m ON m.id = w.meter_id "
 			"JOIN buses b ON b.id = w.bus_id LEFT JOIN meter_state s ON s.meter_id = m.id "
 			"WHERE (? = 0 OR w.bus_id = ?) AND (? IS NULL OR m.meter_no = ?) "
@@ -150,6 +155,19 @@ int db_poll_state_each(struct db *db, int64_t bus_id, const char *meter_no,
 		db_col_text(st, 26, m.last_error, sizeof(m.last_error));
 		m.r.current_ca = sqlite3_column_int64(st, 27);
 		m.r.month_wh = sqlite3_column_int64(st, 28);
+		m.r.sharp_wh = sqlite3_column_int64(st, 29);
+		m.r.peak_wh = sqlite3_column_int64(st, 30);
+		m.r.flat_wh = sqlite3_column_int64(st, 31);
+		m.r.valley_wh = sqlite3_column_int64(st, 32);
+		m.r.pf_milli = sqlite3_column_int64(st, 33);
+		m.r.freq_chz = sqlite3_column_int64(st, 34);
+		m.r.reactive_var = sqlite3_column_int64(st, 35);
+		m.r.apparent_va = sqlite3_column_int64(st, 36);
+		m.r.energy_left_wh = sqlite3_column_int64(st, 37);
+		m.r.purchased_fen = sqlite3_column_int64(st, 38);
+		m.r.md_w = sqlite3_column_int64(st, 39);
+		m.r.md_at = sqlite3_column_int64(st, 40);
+		m.r.rate = sqlite3_column_int(st, 41);
 		if ((rc = fn(&m, ctx)))
 			goto out;
 	}
@@ -157,4 +175,16 @@ int db_poll_state_each(struct db *db, int64_t bus_id, const char *meter_no,
 out:
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int db_poll_heartbeat(struct db *db, int64_t now, int interval_ms)
+{
+	/* A setting, not a table: one row, "<now> <interval ms>", written
+	 * each cycle by every bus (the newest wins), read with the alarm
+	 * count in one query. The interval lets the reader judge staleness. */
+	return db_run(db, "INSERT INTO settings(key, value) VALUES ('poll.heartbeat', "
+			  "CAST(?1 AS TEXT) || ' ' || CAST(?2 AS TEXT)) "
+			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value "
+			  "WHERE CAST(excluded.value AS INTEGER) >= CAST(value AS INTEGER)",
+		      "iI", now, interval_ms);
 }

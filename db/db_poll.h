@@ -72,6 +72,11 @@ struct meter_state_rec {
 int db_poll_state_each(struct db *db, int64_t bus_id, const char *meter_no,
 		       int (*fn)(const struct meter_state_rec *, void *), void *ctx);
 
+/* Records that a poll cycle was stored at now (UTC) by a service polling
+ * every interval_ms: the heartbeat the desk's status line reads
+ * (db_mv_pulse). Inside the cycle's transaction. */
+int db_poll_heartbeat(struct db *db, int64_t now, int interval_ms);
+
 /* Deletes history rows older than before (retention). */
 int db_poll_prune(struct db *db, int64_t before);
 

@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "db_alarm.h"
 #include "err.h"
+#include "meter_ctl.h"
 #include "perm.h"
 
 struct list_ctx {
@@ -65,22 +66,19 @@ static int run_alarm_list(struct cli *c)
 
 static int run_alarm_ack(struct cli *c)
 {
+	int64_t *ids;
 	int rc, i;
 
-	if ((rc = cli_login(c)) || (rc = perm_check(&c->s, PERM_METER_CONTROL)) ||
-	    (rc = db_begin(c->db)))
+	if ((rc = cli_login(c)))
 		return cli_fail(rc);
-	for (i = 0; i < c->argc; i++) {
-		long long id = atoll(c->argv[i]);
-
-		if ((rc = db_alarm_ack(c->db, id, c->s.operator_id, clock_now())) ||
-		    (rc = audit_log(&c->s, "alarm.ack", c->argv[i], "%s", "")))
-			break;
-	}
-	if (rc || (rc = db_commit(c->db))) {
-		db_rollback(c->db);
+	if (!(ids = calloc((size_t)c->argc, sizeof(*ids))))
+		return cli_fail(-SD_NOMEM);
+	for (i = 0; i < c->argc; i++)
+		ids[i] = atoll(c->argv[i]);
+	rc = meter_alarm_ack(&c->s, ids, c->argc);
+	free(ids);
+	if (rc)
 		return cli_fail(rc);
-	}
 	printf("Acknowledged %d event%s\n", c->argc, c->argc == 1 ? "" : "s");
 	return 0;
 }

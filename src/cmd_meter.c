@@ -14,6 +14,7 @@
 #include "db_meter.h"
 #include "db_poll.h"
 #include "err.h"
+#include "meter_ctl.h"
 #include "money.h"
 #include "perm.h"
 
@@ -187,68 +188,30 @@ out:
 
 /* Queues one command of kind with args for every target meter (the
  * positional meters, or all wired to --bus), as one batch when there are
- * several, in one transaction. perm is checked first. */
+ * several, in one transaction (meter_queue). perm is checked there. */
 static int queue(struct cli *c, enum perm perm, const char *const *meters, int nmeters,
 		 const char *kind, const char *args)
 {
-	const char *bus = cli_get(c, "bus"), *at = cli_get(c, "at");
-	struct poll_meter *pm = NULL;
-	struct meter_cmd cmd;
-	struct bus_rec b;
-	int64_t when, batch = 0, first = 0;
-	int npm = 0, i, rc, total;
+	const char *at = cli_get(c, "at");
+	struct meter_queued q;
+	int64_t when;
+	int rc;
 
-	memset(&cmd, 0, sizeof(cmd));
 	/* `meter set` queues several kinds: log in once. */
-	if ((!c->db && (rc = cli_login(c))) || (rc = perm_check(&c->s, perm)))
+	if (!c->db && (rc = cli_login(c)))
 		return rc;
 	when = clock_now();
 	if (at && (rc = cli_parse_time(c, at, &when)))
 		return rc;
-	if ((rc = db_begin(c->db)))
+	if ((rc = meter_queue(&c->s, perm, meters, nmeters, cli_get(c, "bus"), kind, args, when,
+			      &q)))
 		return rc;
-	if (bus && ((rc = db_bus_get(c->db, bus, &b)) ||
-		    (rc = db_poll_meters(c->db, b.id, &pm, &npm))))
-		goto out;
-	total = nmeters + npm;
-	if (total == 0) {
-		rc = err_set(-SD_NOT_FOUND, "no meters to send %s to", kind);
-		goto out;
-	}
-	if (total > 1 && (rc = db_cmd_next_batch(c->db, &batch)))
-		goto out;
-	for (i = 0; i < total; i++) {
-		const char *no = i < nmeters ? meters[i] : pm[i - nmeters].meter_no;
-
-		memset(&cmd, 0, sizeof(cmd));
-		snprintf(cmd.meter_no, sizeof(cmd.meter_no), "%s", no);
-		snprintf(cmd.kind, sizeof(cmd.kind), "%s", kind);
-		snprintf(cmd.args, sizeof(cmd.args), "%s", args);
-		cmd.batch_id = batch;
-		cmd.not_before = when;
-		cmd.created_at = clock_now();
-		if ((rc = db_meter_id(c->db, no, &cmd.meter_id)) ||
-		    (rc = db_cmd_insert(c->db, &cmd, c->s.operator_id)))
-			goto out;
-		if (!first)
-			first = cmd.id;
-	}
-	if ((rc = audit_log(&c->s, "meter.command", total > 1 ? "batch" : meters[0],
-			    "%s %s meters=%d batch=%lld", kind, args, total, (long long)batch)) ||
-	    (rc = db_commit(c->db)))
-		goto out;
-	if (batch)
-		printf("Queued %s for %d meters as batch %lld\n", kind, total, (long long)batch);
+	if (q.batch)
+		printf("Queued %s for %d meters as batch %lld\n", kind, q.total, (long long)q.batch);
 	else
-		printf("Queued %s for meter %s as command %lld\n", kind, cmd.meter_no,
-		       (long long)first);
-out:
-	if (rc)
-		db_rollback(c->db);
-	if (pm)
-		memset(pm, 0, (size_t)npm * sizeof(*pm));
-	free(pm);
-	return rc;
+		printf("Queued %s for meter %s as command %lld\n", kind, q.meter_no,
+		       (long long)q.first);
+	return 0;
 }
 
 static int run_meter_relay(struct cli *c)

@@ -636,6 +636,8 @@ static int store_cycle(struct worker *w, struct poll_meter *ms, struct meter_wor
 	}
 	if ((rc = alarm_set(w->db, bus_kind, 0, w->rec.id, bus_down, w->bus_error, now)))
 		goto out;
+	if ((rc = db_poll_heartbeat(w->db, now, w->o->interval_ms)))
+		goto out;
 	if (w->is_first && w->o->keep_days > 0 &&
 	    (!w->last_prune_ms || clock_mono_ms() - w->last_prune_ms > 3600 * 1000)) {
 		w->last_prune_ms = clock_mono_ms();

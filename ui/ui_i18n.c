@@ -91,3 +91,11 @@ void ui_i18n_init(const struct config *cfg)
 	bind_textdomain_codeset("saledesk", "UTF-8");
 	textdomain("saledesk");
 }
+
+const char *ui_pgettext(const char *ctx_id, const char *id)
+{
+	const char *t = gettext(ctx_id);
+
+	/* Untranslated, gettext hands back the key with its context. */
+	return t == ctx_id ? id : t;
+}

@@ -22,6 +22,10 @@ struct card_keyring;   /* cardio: the unlocked card keys */
  * where they sit in static tables and are translated when drawn. */
 #define _(s) gettext(s)
 #define N_(s) (s)
+/* A word with a context (msgctxt) where English uses one word for two
+ * things: P_("relay", "closed") is not a shift's "closed". */
+#define P_(ctx, s) ui_pgettext(ctx "\004" s, s)
+const char *ui_pgettext(const char *ctx_id, const char *id);
 
 /* ---- context ---------------------------------------------------------- */
 
@@ -61,12 +65,19 @@ void ui_pop(struct ui *u);
  * do not care just redraw (the status line shows the new state). */
 #define UI_K_CARD UI_K(KEY_MAX + 1)
 #define UI_CTRL(c) ((c) & 0x1f)
+/* Not a key: ui_getkey_timeout() waited its time and nothing came. */
+#define UI_K_TICK UI_K(KEY_MAX + 2)
 
 /* Waits for one key, or for a byte on the wake-up descriptor (the card
  * watcher's self-pipe), whichever comes first. Returns UI_K(KEY_RESIZE)
  * after the terminal changed size, having already resized curses (the
  * caller just redraws), and UI_K_CARD when the watcher woke it. */
 int ui_getkey(void);
+
+/* Like ui_getkey() but waits at most ms milliseconds (-1 for ever) and
+ * returns UI_K_TICK when nothing came: for screens that refresh on a
+ * timer (the meter detail) without ever blocking a key. */
+int ui_getkey_timeout(int ms);
 
 /* Makes ui_getkey() also watch fd (-1: stop): a readable fd is drained
  * and reported as UI_K_CARD. The descriptor stays the caller's. */
@@ -135,6 +146,10 @@ int ui_fkeys_map(const struct ui_fkey *keys, int key);
 
 /* Draws the status line on row y. */
 void ui_status_draw(const struct ui *u, int y);
+
+/* Makes the next status line read the service's pulse and the alarm
+ * count again instead of the few seconds' cache (after an ack). */
+void ui_status_refresh(void);
 
 /* ---- form ------------------------------------------------------------- */
 
@@ -395,5 +410,33 @@ int ui_prompt(struct ui *u, const char *title, const char *intro, const char *la
 /* Formats a UTC instant in the site's local time, "YYYY-MM-DD HH:MM";
  * returns buf. */
 char *ui_time(const struct ui *u, int64_t t, char *buf, unsigned len);
+
+/* ---- meters (issue 6, the meter screens) ------------------------------ */
+
+struct mv_meter;   /* src/meter_view.h */
+
+/* The meters list with its filters; the alarms; the bus test. Each
+ * returns 0, or -1 when the operator asked to quit. */
+int ui_meters(struct ui *u);
+int ui_alarms(struct ui *u);
+int ui_bustest(struct ui *u);
+
+/* One meter's live values, history, alarms and commands, with the relay
+ * commands; 0 when left, -1 for quit. */
+int ui_meter_detail(struct ui *u, const char *meter_no);
+
+/* A meter's link as a person reads it: online, offline, never (wired,
+ * not yet polled), unwired; translated, static. */
+const char *ui_meter_link(const struct mv_meter *m);
+
+/* A meter mode (card, remote, billed) translated; static. */
+const char *ui_meter_mode(const char *mode);
+
+/* An alarm kind of the events table ("low_balance_1") as a person reads
+ * it, translated; static. */
+const char *ui_alarm_kind(const char *kind);
+
+/* A duration in seconds as "12 s", "5 min", "3 h" or "2 days" into out. */
+void ui_age(int64_t s, char *out, size_t len);
 
 #endif

@@ -25,6 +25,10 @@ static const struct entry entries[] = {
 	{ 'o', N_("Operators"), PERM_OPERATOR_MANAGE, ui_operators, NULL },
 	{ 't', N_("Tariffs"), PERM_TARIFF_MANAGE, ui_tariffs, NULL },
 	{ 'a', N_("Audit log"), PERM_AUDIT_VIEW, ui_audit, NULL },
+	/* Meters (issue 6): the list, the alarms, the bus test. */
+	{ 'm', N_("Meters"), PERM_ACCOUNT_VIEW, ui_meters, NULL },
+	{ 'w', N_("Alarms"), PERM_ACCOUNT_VIEW, ui_alarms, NULL },
+	{ 'u', N_("Bus test"), PERM_METER_CONTROL, ui_bustest, NULL },
 	{ 'p', N_("Change my password"), -1, ui_password, NULL },
 };
 #define N_ENTRIES (int)(sizeof(entries) / sizeof(entries[0]))

@@ -127,15 +127,13 @@ static int drain_wakeup(void)
 	return any;
 }
 
-int ui_getkey(void)
+int ui_getkey_timeout(int ms)
 {
 	struct pollfd p[2];
-	int key, none;
+	int key, none, n;
 
-	if (wake_fd < 0) {
-		key = read_key(&none);
-		return key;
-	}
+	if (wake_fd < 0 && ms < 0)
+		return read_key(&none);
 	for (;;) {
 		/* Keys curses already holds (a paste, a sequence) come first. */
 		timeout(0);
@@ -143,26 +141,36 @@ int ui_getkey(void)
 		timeout(-1);
 		if (!none)
 			return key;
-		if (drain_wakeup())
+		if (wake_fd >= 0 && drain_wakeup())
 			return UI_K_CARD;
 		p[0].fd = STDIN_FILENO;
 		p[0].events = POLLIN;
 		p[1].fd = wake_fd;
 		p[1].events = POLLIN;
 		p[0].revents = p[1].revents = 0;
-		if (poll(p, 2, -1) < 0) {
+		n = wake_fd >= 0 ? 2 : 1;
+		/* An interrupted wait (SIGWINCH) starts the timer again: a
+		 * resize redraws anyway, so the screen is no staler for it. */
+		if ((n = poll(p, (nfds_t)n, ms)) < 0) {
 			/* SIGWINCH: the next get_wch() returns KEY_RESIZE. */
 			if (errno == EINTR)
 				continue;
 			return read_key(&none);
 		}
-		if (p[1].revents && drain_wakeup())
+		if (n == 0)
+			return UI_K_TICK;
+		if (wake_fd >= 0 && p[1].revents && drain_wakeup())
 			return UI_K_CARD;
 		if (p[0].revents & (POLLHUP | POLLERR | POLLNVAL))
 			return read_key(&none);  /* the terminal went away: as before */
 		if (p[0].revents)
 			return read_key(&none);
 	}
+}
+
+int ui_getkey(void)
+{
+	return ui_getkey_timeout(-1);
 }
 
 int ui_is_enter(int key)
