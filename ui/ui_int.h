@@ -342,6 +342,9 @@ int ui_keys_unlock(struct ui *u);
  * Returns 1 when u->ring is usable, 0 when the operator left, -1 quit. */
 int ui_keys_need(struct ui *u);
 
+/* ui_keys_need() with intro saying why the keys are asked (translated). */
+int ui_keys_need_why(struct ui *u, const char *intro);
+
 /* The sale screen: the account of the card in the reader, or one found
  * by search. ui_sale_account() opens it on account_no directly. */
 int ui_sale(struct ui *u);
@@ -382,5 +385,9 @@ int ui_prompt(struct ui *u, const char *title, const char *intro, const char *la
 /* Formats a UTC instant in the site's local time, "YYYY-MM-DD HH:MM";
  * returns buf. */
 char *ui_time(const struct ui *u, int64_t t, char *buf, unsigned len);
+
+/* Parses "YYYY-MM-DD[ HH:MM]" in the site's local time into *t; 0 or
+ * -SD_INVAL with a detail that says what to type. */
+int ui_parse_local(const struct ui *u, const char *text, int64_t *t);
 
 #endif

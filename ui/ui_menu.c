@@ -6,6 +6,7 @@
 
 #include "perm.h"
 #include "ui_int.h"
+#include "ui_tech.h"
 
 struct entry {
 	int letter;
@@ -25,6 +26,10 @@ static const struct entry entries[] = {
 	{ 'o', N_("Operators"), PERM_OPERATOR_MANAGE, ui_operators, NULL },
 	{ 't', N_("Tariffs"), PERM_TARIFF_MANAGE, ui_tariffs, NULL },
 	{ 'a', N_("Audit log"), PERM_AUDIT_VIEW, ui_audit, NULL },
+	/* technician and administration tools (ui_tech.c, ui_commission.c, ui_admin_tools.c) */
+	{ 'c', N_("Technician cards"), PERM_TECH_CARD, ui_tech_cards, NULL },
+	{ 'y', N_("Recycle a card"), PERM_CARD_RECYCLE, ui_card_recycle, NULL },
+	/* end of the technician and administration tools */
 	{ 'p', N_("Change my password"), -1, ui_password, NULL },
 };
 #define N_ENTRIES (int)(sizeof(entries) / sizeof(entries[0]))
