@@ -28,6 +28,7 @@ static const struct entry entries[] = {
 	{ 'a', N_("Audit log"), PERM_AUDIT_VIEW, ui_audit, NULL },
 	/* technician and administration tools (ui_tech.c, ui_commission.c, ui_admin_tools.c) */
 	{ 'c', N_("Technician cards"), PERM_TECH_CARD, ui_tech_cards, NULL },
+	{ 'g', N_("Commission a meter"), PERM_TECH_CARD, ui_commission, NULL },
 	{ 'y', N_("Recycle a card"), PERM_CARD_RECYCLE, ui_card_recycle, NULL },
 	/* end of the technician and administration tools */
 	{ 'p', N_("Change my password"), -1, ui_password, NULL },

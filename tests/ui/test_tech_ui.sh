@@ -5,6 +5,8 @@
 # reads it back after the simulated meter wrote into it and sees what the
 # meter recorded; issues a reset card and a setting card from their forms
 # (a wrong field says why under it; the meter accepts the setting card);
+# walks the commissioning flow (reset, clear, the account opened at the
+# counter, the check card compared with the desk), resuming it on return;
 # a card error says what to do; a cashier has no such screen; an
 # administrator recycles a card. The audit trail has every operation.
 cd "$(dirname "$0")/../.." || exit 1
@@ -85,6 +87,58 @@ meter_insert $METER
 contains "$meter_out" "result: 00" "...and the meter accepts it"
 ui_keys Escape
 ui_expect "Main menu" "Esc: back to the menu"
+
+# ---- commissioning, step by step ----
+ui_keys g
+ui_expect "Which meter is commissioned" "g opens the commissioning flow: which meter"
+ui_type "$METER"; ui_keys Enter
+ui_expect "Meter $METER — account (none yet)" "...the flow names the meter"
+ui_expect "1. Reset card" "...and lists the four steps"
+ui_expect "4. Check card" "...down to the check card"
+new_card creset 6666666666666666
+ui_keys Enter
+ui_expect "Meter number" "step 1: the reset card's order, for the meter"
+ui_keys F2
+ui_expect "Issued reset card 6666666666666666" "...issued" 20
+ui_expect "insert it in the meter, then F3" "...the step says what comes next"
+meter_insert $METER
+ui_keys F3
+ui_expect "2. Clear card" "F3 after the meter: the step is done, on to step 2"
+new_card cclear 7777777777777777
+ui_keys Enter
+ui_expect "Preset balance" "step 2: the clear card's order"
+ui_keys F2
+ui_expect "Issued clear card 7777777777777777" "...issued" 20
+meter_insert $METER
+contains "$meter_out" "result: 00" "...and the meter takes it"
+ui_keys F3
+ui_keys Enter
+ui_expect "No account holds this meter yet" "step 3 without an account says who opens it"
+ui_keys Escape
+ui_expect "Main menu" "Esc leaves the flow"
+expect_rc 0 "a cashier opens the account of the meter" as li cashier-pw-1 \
+	account open --name "张三" --building A --room 301 --meter $METER --tariff RES
+new_card user 0102030405060708
+expect_rc 0 "...issues its card" cashier_keys card issue 00000001
+expect_rc 0 "...with the first purchase" card_load 00000001 50
+meter_insert $METER
+ui_keys g
+ui_expect "3. Open the account" "g again resumes the flow at step 3"
+ui_expect "account 00000001" "...now naming the meter's account"
+ui_keys Enter
+ui_expect "The desk has account 00000001 on this meter" "step 3 sees the account"
+ui_keys F3
+new_card ccheck 8888888888888888
+ui_keys Enter
+ui_expect "Issue a check card onto the blank card" "step 4 issues a check card"
+ui_keys y
+ui_expect "card issued: insert it in the meter, then Enter" "...and says to insert it" 20
+meter_insert $METER
+ui_keys Enter
+ui_expect "Matches the desk: the meter is commissioned." "the check card read back matches the desk" 20
+ui_expect "purchase count 1" "...the meter shows the first purchase"
+ui_keys Escape
+ui_expect "Main menu" "Esc: back to the menu"
 ui_keys F10
 ui_expect "[saledesk exited 0]" "F10 quits"
 
@@ -112,7 +166,7 @@ ui_expect "Blank the card in the reader" "recycling asks first"
 ui_keys y
 ui_expect "Recycling a card needs the card keys" "...then the keys"
 ui_type "$KEYS_PW"; ui_keys Enter
-ui_expect "Recycled card 5555555555555555" "the card is recycled" 20
+ui_expect "Recycled card 8888888888888888" "the card is recycled" 20
 expect_rc 0 "the card is blank again" as_admin card read
 contains "$out" "state: blank" "...the card reads blank"
 ui_keys Escape F10
