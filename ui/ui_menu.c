@@ -30,6 +30,10 @@ static const struct entry entries[] = {
 	{ 'c', N_("Technician cards"), PERM_TECH_CARD, ui_tech_cards, NULL },
 	{ 'g', N_("Commission a meter"), PERM_TECH_CARD, ui_commission, NULL },
 	{ 'y', N_("Recycle a card"), PERM_CARD_RECYCLE, ui_card_recycle, NULL },
+	{ 'e', N_("Settings"), PERM_SETTINGS, ui_settings, NULL },
+	{ 'x', N_("Card keys"), PERM_KEYS, ui_keys_admin, NULL },
+	{ 'b', N_("Backups"), PERM_BACKUP, ui_backups, NULL },
+	{ 'd', N_("Diagnostics"), -1, ui_diagnostics, NULL },
 	/* end of the technician and administration tools */
 	{ 'p', N_("Change my password"), -1, ui_password, NULL },
 };

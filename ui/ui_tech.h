@@ -1,5 +1,6 @@
-/* ui_tech: what the technician's card screens share (ui_tech.c, the card
- * screen; ui_commission.c, the commissioning flow). ui/ only. */
+/* ui_tech: what the technician's and administrator's tool screens share
+ * (ui_tech.c, the card screen; ui_commission.c, the commissioning flow;
+ * ui_admin_tools.c, settings, keys, backups, diagnostics). ui/ only. */
 #ifndef SALEDESK_UI_TECH_H
 #define SALEDESK_UI_TECH_H
 
@@ -15,6 +16,17 @@ int ui_card_recycle(struct ui *u);
 
 /* The commissioning sequence of a meter as a guided flow; 0 or -1. */
 int ui_commission(struct ui *u);
+
+/* The administration and diagnostics screens (ui_admin_tools.c):
+ * Settings, Card keys, Backups (administrators) and Diagnostics
+ * (everyone; each test checks its own permission). 0, or -1 to quit. */
+int ui_settings(struct ui *u);
+int ui_keys_admin(struct ui *u);
+int ui_backups(struct ui *u);
+int ui_diagnostics(struct ui *u);
+
+/* The file the UI's log lines go to while it runs (ui_main.c). */
+void ui_log_path(const struct ui *u, char *buf, unsigned len);
 
 /* The word for card type (check, reset, clear, setting); static. */
 const char *ui_tech_kind_name(int type);

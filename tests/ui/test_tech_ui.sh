@@ -139,6 +139,15 @@ ui_expect "Matches the desk: the meter is commissioned." "the check card read ba
 ui_expect "purchase count 1" "...the meter shows the first purchase"
 ui_keys Escape
 ui_expect "Main menu" "Esc: back to the menu"
+
+# ---- diagnostics: the reader test with the keys unlocked ----
+ui_keys d
+ui_expect " r  Reader test" "d opens Diagnostics"
+ui_keys r
+ui_expect "Reader: $VPCD_READER" "the reader test names the reader" 20
+ui_expect "ATR: 3B" "...shows the card's ATR"
+ui_expect "Card 8888888888888888: authentication passed" "...and authenticates against the card"
+ui_keys Escape
 ui_keys F10
 ui_expect "[saledesk exited 0]" "F10 quits"
 
