@@ -267,7 +267,7 @@ static void add_field(struct ui_field *f, int *n, int *map, int which, const cha
 	memset(&f[*n], 0, sizeof(f[*n]));
 	f[*n].label = label;
 	f[*n].hint = hint;
-	f[*n].width = 24;
+	f[*n].width = 28;
 	if (text)
 		ui_field_set(&f[*n], text);
 	map[which] = (*n)++;
@@ -305,7 +305,7 @@ int ui_tech_issue(struct ui *u, int type, const char *meter, char *out, size_t l
 		add_field(f, &n, ifm.map, F_VERSION, N_("Parameter version"),
 			  N_("above the meter's last"), NULL);
 		add_field(f, &n, ifm.map, F_TARIFF, N_("Tariff code"), N_("empty: none"), NULL);
-		add_field(f, &n, ifm.map, F_ALARMS, N_("Alarms A1,A2,A3 (yuan)"), N_("empty: none"),
+		add_field(f, &n, ifm.map, F_ALARMS, N_("Alarms (yuan)"), N_("A1,A2,A3; empty: none"),
 			  NULL);
 		add_field(f, &n, ifm.map, F_CREDIT, N_("Credit limit (yuan)"), N_("empty: none"),
 			  NULL);
