@@ -651,8 +651,14 @@ static int backup_restore_one(struct ui *u, const char *name, char *note, size_t
 	rc = backup_restore(&s, u->cfg.db_path, staged, name, &rr);
 	if (rc)
 		unlink(staged);
-	if (db_open(u->cfg.db_path, 0, &u->db) == 0)
+	if (db_open(u->cfg.db_path, 0, &u->db) == 0) {
 		u->s.db = u->db;
+	} else {
+		/* Nothing can go on without the database: say why and end. */
+		ui_error(rc ? rc : -SD_DB, _("The program ends now: start it again."));
+		u->quit = 1;
+		return -1;
+	}
 	if (rc) {
 		ui_error(rc, _("The database is as before."));
 		return 0;
@@ -855,7 +861,8 @@ static int diag_log(struct ui *u, char *out, size_t len)
 		return 0;
 	}
 	fseek(f, 0, SEEK_END);
-	size = ftell(f);
+	if ((size = ftell(f)) < 0)
+		size = 0;
 	from = size > 65536 ? size - 65536 : 0;
 	fseek(f, from, SEEK_SET);
 	buf = ui_xcalloc((size_t)(size - from) + 1, 1);

@@ -220,6 +220,8 @@ int ui_commission(struct ui *u)
 
 	if (!flow.meter[0] && (rc = ask_meter(u)) <= 0)
 		return rc;
+	/* Resuming: the account may have been opened at the counter since. */
+	refresh_account(u);
 	for (sel = 0; sel < N_STEPS - 1 && flow.st[sel] == S_DONE; sel++)
 		;
 	ui_push(u, N_("Commission a meter"));
@@ -261,6 +263,7 @@ int ui_commission(struct ui *u)
 		else if (key == UI_F(4)) {
 			if (ask_meter(u) < 0)
 				break;
+			refresh_account(u);
 			sel = 0;
 		} else if (key == UI_F(3) && sel < 3) {
 			if (sel == 2) {

@@ -7,7 +7,8 @@
 # (the domain's message on screen), not done without RESTORE typed, done
 # with it; Diagnostics: a printer test page into a file printer, the
 # database quick and full checks, the reader test without pcscd saying
-# what to do, and the log viewer showing the desk's log lines.
+# what to do, and the log viewer showing the desk's log lines; the menu
+# and a check in Chinese.
 . "$(dirname "$0")/../lib/ui.sh"
 init_desk
 PRN=$work/printer.out
@@ -157,5 +158,15 @@ ui_expect "reader test:" "...with the reader test's failure"
 ui_keys Escape Escape
 ui_expect "Main menu" "Esc: back to the menu"
 ui_keys F10
+ui_expect "[saledesk exited 0]" "F10 quits"
+
+# ---- in Chinese ----
+ui_start LANGUAGE=zh_CN
+UI_LOGIN_MARK=密码 ui_login admin "$ADMIN_PW"
+ui_expect " d  诊断" "in Chinese the menu offers 诊断 (Diagnostics)"
+ui_expect " e  系统设置" "...and 系统设置 (Settings)"
+ui_keys d d
+ui_expect "quick_check 正常" "the database check answers in Chinese"
+ui_keys Escape F10
 ui_expect "[saledesk exited 0]" "F10 quits"
 tap_done
