@@ -546,23 +546,47 @@ static int backup_pass(struct ui *u, const char *file, char *pass, size_t len)
 	return rc;
 }
 
-static void backup_now(struct ui *u, char *note, size_t len)
+/* Backs up now; with encrypt, under a passphrase typed twice. Returns
+ * 0, or -1 to quit. */
+static int backup_now(struct ui *u, char *note, size_t len, int encrypt)
 {
 	struct backup_opts o;
-	struct backup_result *r = ui_xcalloc(1, sizeof(*r));
-	char yuan[48];
-	int rc;
+	struct backup_result *r;
+	struct ui_field f[2];
+	struct ui_form fm = { f, 2, 0, 0 };
+	char yuan[48], stage[PATH_MAX];
+	int zero = 0, rc;
 
 	memset(&o, 0, sizeof(o));
+	memset(f, 0, sizeof(f));
+	if (encrypt) {
+		secret_field(&f[0], N_("Backup passphrase"));
+		secret_field(&f[1], N_("The same again"));
+		rc = ui_form_run(u, N_("Encrypted backup"),
+				 _("The backup is encrypted under this passphrase (at least 10 "
+				   "characters); keep it apart from the backups."),
+				 &fm, NULL, done_twice, &zero);
+		if (rc <= 0) {
+			explicit_bzero(f, sizeof(f));
+			return rc;
+		}
+		o.passphrase = f[0].text;
+		staging(u, stage, sizeof(stage));
+		o.staging_dir = stage;
+	}
+	r = ui_xcalloc(1, sizeof(*r));
 	o.dir = u->cfg.backup_dir;
 	o.keep_daily = u->cfg.backup_keep_daily;
 	o.keep_weekly = u->cfg.backup_keep_weekly;
 	o.keep_monthly = u->cfg.backup_keep_monthly;
 	ui_progress(_("Backing up the database… the desk keeps working"));
-	if ((rc = backup_run(&u->s, &o, r))) {
-		ui_error(rc, _("Check the [backup] dir of the configuration and the free space."));
+	rc = backup_run(&u->s, &o, r);
+	explicit_bzero(f, sizeof(f));
+	if (rc) {
+		ui_error(rc, encrypt && rc == -SD_INVAL ? NULL
+			 : _("Check the [backup] dir of the configuration and the free space."));
 		free(r);
-		return;
+		return 0;
 	}
 	snprintf(note, len, _("Backup written: %s, %" PRId64 " bytes in %" PRId64 " ms; ledger "
 			      "%" PRId64 " rows, %s yuan; audit head row %" PRId64 "%s."),
@@ -570,6 +594,7 @@ static void backup_now(struct ui *u, char *note, size_t len)
 		 money_format(r->m.facts.ledger_sum, yuan, sizeof(yuan)), r->m.facts.audit_head_id,
 		 r->removed ? _("; rotation removed older backups") : "");
 	free(r);
+	return 0;
 }
 
 static void backup_verify_one(struct ui *u, const char *name, char *note, size_t len)
@@ -674,7 +699,8 @@ static int backup_restore_one(struct ui *u, const char *name, char *note, size_t
 int ui_backups(struct ui *u)
 {
 	static const struct ui_fkey keys[] = {
-		{ 1, 'h', N_("Help") }, { 2, 'b', N_("Back up now") }, { 5, 'v', N_("Verify") },
+		{ 1, 'h', N_("Help") }, { 2, 'b', N_("Back up now") }, { 3, 'c', N_("Encrypted") },
+		{ 5, 'v', N_("Verify") },
 		{ 8, 'r', N_("Restore") }, { 10, 'q', N_("Quit") }, { 0, 0, NULL }
 	};
 	struct ui_list l, fl;
@@ -705,12 +731,14 @@ int ui_backups(struct ui *u)
 			continue;
 		if (key == UI_F(1))
 			ui_message(_("Help"), _("F2 backs the database up now into the [backup] dir "
-						"(the desk keeps working). F5 verifies the backup under "
+						"(the desk keeps working); F3 makes an encrypted one "
+						"under a passphrase. F5 verifies the backup under "
 						"the bar: hashes, integrity, money sums and the audit "
 						"chain. F8 restores it over the live database after you "
 						"type RESTORE."));
-		else if (key == UI_F(2)) {
-			backup_now(u, note, sizeof(note));
+		else if (key == UI_F(2) || key == UI_F(3)) {
+			if (backup_now(u, note, sizeof(note), key == UI_F(3)) < 0)
+				break;
 			backups_load(u, &l, &fl);
 		} else if ((key == UI_F(5) || key == UI_F(8)) && ui_list_selected(&l, 0)) {
 			snprintf(name, sizeof(name), "%s", ui_list_selected(&l, 0));

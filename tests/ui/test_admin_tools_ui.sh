@@ -106,6 +106,23 @@ ui_keys F5
 ui_expect "verifies." "F5 verifies the backup" 30
 ui_expect "PASS" "...each check listed"
 ui_keys Enter
+# ---- an encrypted backup ----
+ui_keys F3
+ui_expect "at least 10 characters" "F3 asks for the encrypted backup's passphrase"
+ui_type "short"; ui_keys Tab; ui_type "short"; ui_keys Enter
+ui_expect "at least 10" "a short passphrase is refused with the domain's reason" 20
+ui_keys Enter
+ui_keys F3
+ui_expect "at least 10 characters" "F3 again"
+ui_type "backup pass 12"; ui_keys Tab; ui_type "backup pass 12"; ui_keys Enter
+ui_expect "  yes        ok" "the encrypted backup is listed as encrypted" 30
+ui_absent "backup pass 12" "...the passphrase never shown"
+ui_keys Home F5
+ui_expect "This backup is encrypted." "verifying it asks its passphrase"
+ui_type "backup pass 12"; ui_keys Enter
+ui_expect "verifies." "...and it verifies" 30
+ui_keys Enter
+ui_keys End
 # a sale left pending (a card write not yet settled)
 expect_rc 0 "a tariff" as_admin tariff add RES --name R --spec "flat 0.5"
 expect_rc 0 "an account" as_admin account open --name Li --building A --room 1 --meter 202400000009 --tariff RES
