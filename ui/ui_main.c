@@ -1,5 +1,6 @@
 /* ui_main: bare `saledesk` — open the desk, log in, run the main menu,
- * and always give the terminal back. */
+ * and always give the terminal back. While curses owns the terminal the
+ * desk's log lines go to DATABASE-ui.log (the Diagnostics log viewer). */
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
