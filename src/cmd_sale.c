@@ -15,6 +15,7 @@
 #include "perm.h"
 #include "reader.h"
 #include "sale.h"
+#include "setting.h"
 #include "shift.h"
 
 /* Parses money option name into *fen; 1 if absent, 0 if given, -1 bad. */
@@ -616,66 +617,35 @@ static int run_shift_list(struct cli *c)
 	return cli_table_done(c, t, rc);
 }
 
-/* The settings an administrator may change here, with how each is
- * checked: money (yuan as typed) or an unsigned number. */
-static const struct {
-	const char *key, *kind, *help;
-} settings[] = {
-	{ "sale.max_amount", "money", "the most one sale may take (0: no limit; default 5000)" },
-	{ "sale.max_day", "money", "the most one account may buy in a day (0: no limit)" },
-	{ "refund.cashier_max", "money", "refunds above this need an administrator (default 200)" },
-	{ "card.utility", "number", "the utility code written on issued cards" },
-	{ NULL, NULL, NULL }
-};
-
 static int run_setting_list(struct cli *c)
 {
 	struct rpt_table *t = rpt_table_new(3, (const char *[]){ "key", "value", "meaning" });
+	const struct setting_def *d = setting_defs();
 	char v[128];
 	int rc;
 
 	if (!t)
 		return cli_fail(-SD_NOMEM);
 	if (!(rc = cli_login(c)))
-		for (int i = 0; settings[i].key && !rc; i++) {
-			if (db_setting_get(c->db, settings[i].key, v, sizeof(v)))
+		for (int i = 0; d[i].key && !rc; i++) {
+			setting_get(&c->s, d[i].key, v, sizeof(v));
+			if (!v[0])
 				snprintf(v, sizeof(v), "(default)");
-			rc = rpt_table_add(t, (const char *[]){ settings[i].key, v, settings[i].help });
+			rc = rpt_table_add(t, (const char *[]){ d[i].key, v, d[i].help });
 		}
 	return cli_table_done(c, t, rc);
 }
 
 static int run_setting_set(struct cli *c)
 {
-	const char *key = c->argv[0], *val = c->argv[1];
+	const char *key = c->argv[0];
 	char canon[32];
-	int64_t n;
-	int i, rc;
+	int rc;
 
-	for (i = 0; settings[i].key && strcmp(settings[i].key, key); i++)
-		;
-	if (!settings[i].key)
+	if (!setting_find(key))
 		return cli_usage_error(c, "unknown setting %s; see saledesk setting list", key);
-	if (!strcmp(settings[i].kind, "money")) {
-		if ((rc = money_parse(val, MONEY_ALLOW_ZERO, &n)))
-			return cli_fail(err_set(rc, "%s takes an amount in yuan", key));
-		money_format(n, canon, sizeof(canon));
-	} else {
-		char *end;
-		n = strtoll(val, &end, 10);
-		if (*end || n < 0 || n > 0xFFFFFFFFll || !*val)
-			return cli_fail(err_set(-SD_INVAL, "%s takes a number 0 to 4294967295", key));
-		snprintf(canon, sizeof(canon), "%lld", (long long)n);
-	}
-	if ((rc = cli_login(c)) || (rc = perm_check(&c->s, PERM_SETTINGS)) ||
-	    (rc = db_begin(c->db)))
+	if ((rc = cli_login(c)) || (rc = setting_set(&c->s, key, c->argv[1], canon, sizeof(canon))))
 		return cli_fail(rc);
-	if ((rc = db_setting_set(c->db, key, canon)) ||
-	    (rc = audit_log(&c->s, "setting.set", key, "value=%s", canon)) ||
-	    (rc = db_commit(c->db))) {
-		db_rollback(c->db);
-		return cli_fail(rc);
-	}
 	printf("%s = %s\n", key, canon);
 	return 0;
 }

@@ -8,12 +8,16 @@
 #include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "clock.h"
+#include "config.h"
+#include "receipt.h"
+#include "sale_int.h"   /* sale_print_doc: render by [printer] format and send */
 #include "err.h"
 
 extern char **environ;
@@ -229,4 +233,36 @@ int printer_send(const char *target, const void *data, size_t len)
 		return send_cups(target + 5, data, len);
 	}
 	return send_path(target, 0, data, len);
+}
+
+int printer_test_page(const struct config *cfg, int zh)
+{
+	struct rcpt_doc *doc;
+	char when[32], ruler[81], width[16];
+	int w = cfg->printer_width ? cfg->printer_width : 32, rc = 0, i;
+
+	if (!cfg->printer[0])
+		return err_set(-SD_PRINTER_OFF, "no printer is configured ([printer] device)");
+	if (!(doc = calloc(1, sizeof(*doc))))
+		return err_set(-SD_NOMEM, "test page");
+	doc->width = w;
+	for (i = 0; i < w && i < 80; i++)
+		ruler[i] = (char)('0' + (i + 1) % 10);
+	ruler[i] = 0;
+	snprintf(width, sizeof(width), "%d", w);
+	clock_format_local(clock_now(), 0, when, sizeof(when));
+	if ((rc = rcpt_add(doc, RCPT_TITLE, zh ? "打印机测试" : "PRINTER TEST", NULL)) ||
+	    (rc = rcpt_add(doc, RCPT_PAIR, zh ? "时间 (UTC)" : "Time (UTC)", when)) ||
+	    (rc = rcpt_add(doc, RCPT_PAIR, zh ? "每行字符" : "Characters a line", width)) ||
+	    (rc = rcpt_add(doc, RCPT_RULE, "", NULL)) ||
+	    (rc = rcpt_add(doc, RCPT_TEXT, ruler, NULL)) ||
+	    (rc = rcpt_add(doc, RCPT_TEXT, "ABCDEFGHIJKLMNOPQRSTUVWXYZ 0123456789", NULL)) ||
+	    (rc = rcpt_add(doc, RCPT_TEXT, "售电收据 金额大写 壹佰元整", NULL)) ||
+	    (rc = rcpt_add(doc, RCPT_RULE, "", NULL)) ||
+	    (rc = rcpt_add(doc, RCPT_CENTER, zh ? "测试结束" : "END OF TEST", NULL)))
+		goto out;
+	rc = sale_print_doc(cfg, zh, doc);
+out:
+	free(doc);
+	return rc;
 }

@@ -28,4 +28,14 @@
  * (sigtimedwait), so a dead lp or pipe cannot kill the desk. */
 int printer_send(const char *target, const void *data, size_t len);
 
+struct config;
+
+/* Prints a test page on the configured printer ([printer] device, format
+ * and width): a title, the desk's time, a ruler of the full width, a line
+ * of Chinese and the character set, so a person sees the width, the
+ * encoding and the cut. zh chooses the Chinese labels. Same errors as
+ * printer_send(); -SD_PRINTER_OFF with a detail when no printer is
+ * configured. */
+int printer_test_page(const struct config *cfg, int zh);
+
 #endif

@@ -370,6 +370,9 @@ int ui_keys_unlock(struct ui *u);
  * Returns 1 when u->ring is usable, 0 when the operator left, -1 quit. */
 int ui_keys_need(struct ui *u);
 
+/* ui_keys_need() with intro saying why the keys are asked (translated). */
+int ui_keys_need_why(struct ui *u, const char *intro);
+
 /* The sale screen: the account of the card in the reader, or one found
  * by search. ui_sale_account() opens it on account_no directly. */
 int ui_sale(struct ui *u);
@@ -438,5 +441,8 @@ const char *ui_alarm_kind(const char *kind);
 
 /* A duration in seconds as "12 s", "5 min", "3 h" or "2 days" into out. */
 void ui_age(int64_t s, char *out, size_t len);
+/* Parses "YYYY-MM-DD[ HH:MM]" in the site's local time into *t; 0 or
+ * -SD_INVAL with a detail that says what to type. */
+int ui_parse_local(const struct ui *u, const char *text, int64_t *t);
 
 #endif

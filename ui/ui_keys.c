@@ -60,6 +60,11 @@ int ui_keys_unlock(struct ui *u)
 	return rc < 0 ? -1 : 0;
 }
 
+int ui_keys_need_why(struct ui *u, const char *intro)
+{
+	return u->ring ? 1 : unlock(u, intro);
+}
+
 int ui_keys_need(struct ui *u)
 {
 	if (u->ring)

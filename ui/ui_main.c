@@ -1,5 +1,7 @@
 /* ui_main: bare `saledesk` — open the desk, log in, run the main menu,
- * and always give the terminal back. */
+ * and always give the terminal back. While curses owns the terminal the
+ * desk's log lines go to DATABASE-ui.log (the Diagnostics log viewer). */
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +15,7 @@
 #include "keys.h"
 #include "ui.h"
 #include "ui_int.h"
+#include "ui_tech.h"
 
 char *ui_time(const struct ui *u, int64_t t, char *buf, unsigned len)
 {
@@ -113,12 +116,42 @@ static int damaged(const struct config *cfg, char *out, unsigned outlen)
 	return 1;
 }
 
+void ui_log_path(const struct ui *u, char *buf, unsigned len)
+{
+	snprintf(buf, len, "%s-ui.log", u->cfg.db_path);
+}
+
+/* Sends stderr (the desk's log lines, src/log.c) to the UI's log file
+ * while curses owns the terminal: a line written there would scribble
+ * over the screen. Returns the saved stderr to restore, or -1. */
+static int log_to_file(const struct ui *u)
+{
+	char path[PATH_MAX + 8], when[32];
+	int fd, saved;
+
+	ui_log_path(u, path, sizeof(path));
+	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
+		return -1;
+	fflush(stderr);
+	saved = dup(STDERR_FILENO);
+	if (saved < 0 || dup2(fd, STDERR_FILENO) < 0) {
+		if (saved >= 0)
+			close(saved);
+		close(fd);
+		return -1;
+	}
+	close(fd);
+	clock_format_local(clock_now(), 0, when, sizeof(when));
+	fprintf(stderr, "saledesk: ui started %s UTC (pid %ld)\n", when, (long)getpid());
+	return saved;
+}
+
 int ui_run(const char *config_arg, const char *db_arg)
 {
 	struct ui u;
 	static char damage[PATH_MAX * 2 + 1024];
 	char buf[16];
-	int rc, exit_code = 0;
+	int rc, exit_code = 0, saved_err = -1;
 
 	memset(&u, 0, sizeof(u));
 	rc = config_load(config_arg, db_arg, &u.cfg);
@@ -152,6 +185,7 @@ int ui_run(const char *config_arg, const char *db_arg)
 			exit_code = cannot_start(rc, &u.cfg);
 		goto out;
 	}
+	saved_err = log_to_file(&u);
 	/* The watcher starts before the log-in so the status line shows the
 	 * reader at once; without it (no thread) the UI works all the same. */
 	if (ui_card_start(u.cfg.reader, &u.card) == 0)
@@ -174,6 +208,11 @@ out:
 	card_keys_free(u.ring);
 	ui_term_end();
 	db_close(u.db);
+	if (saved_err >= 0) {
+		fflush(stderr);
+		dup2(saved_err, STDERR_FILENO);
+		close(saved_err);
+	}
 	if (damage[0])
 		fprintf(stderr, "saledesk: %s\n%s\n", _("the database is damaged"), damage);
 	return exit_code;

@@ -6,6 +6,7 @@
 
 #include "perm.h"
 #include "ui_int.h"
+#include "ui_tech.h"
 
 struct entry {
 	int letter;
@@ -29,6 +30,15 @@ static const struct entry entries[] = {
 	{ 'm', N_("Meters"), PERM_ACCOUNT_VIEW, ui_meters, NULL },
 	{ 'w', N_("Alarms"), PERM_ACCOUNT_VIEW, ui_alarms, NULL },
 	{ 'u', N_("Bus test"), PERM_METER_CONTROL, ui_bustest, NULL },
+	/* technician and administration tools (ui_tech.c, ui_commission.c, ui_admin_tools.c) */
+	{ 'c', N_("Technician cards"), PERM_TECH_CARD, ui_tech_cards, NULL },
+	{ 'g', N_("Commission a meter"), PERM_TECH_CARD, ui_commission, NULL },
+	{ 'y', N_("Recycle a card"), PERM_CARD_RECYCLE, ui_card_recycle, NULL },
+	{ 'e', N_("Settings"), PERM_SETTINGS, ui_settings, NULL },
+	{ 'x', N_("Card keys"), PERM_KEYS, ui_keys_admin, NULL },
+	{ 'b', N_("Backups"), PERM_BACKUP, ui_backups, NULL },
+	{ 'd', N_("Diagnostics"), -1, ui_diagnostics, NULL },
+	/* end of the technician and administration tools */
 	{ 'p', N_("Change my password"), -1, ui_password, NULL },
 };
 #define N_ENTRIES (int)(sizeof(entries) / sizeof(entries[0]))

@@ -49,8 +49,7 @@ static int add_version(const struct tariff_version_row *v, void *arg)
 	return 0;
 }
 
-/* Parses "YYYY-MM-DD[ HH:MM]" in the site's local time; 0 or -SD_INVAL. */
-static int parse_local(const struct ui *u, const char *text, int64_t *t)
+int ui_parse_local(const struct ui *u, const char *text, int64_t *t)
 {
 	struct tm tm;
 	int y, mo, d, h = 0, mi = 0, n;
@@ -99,7 +98,7 @@ static void check_add(void *arg, struct ui_form *fm, int i)
 
 	if (i == 2)
 		live_spec(fm);
-	if (i == 3 && fm->fields[3].text[0] && (rc = parse_local(c->u, fm->fields[3].text, &t)))
+	if (i == 3 && fm->fields[3].text[0] && (rc = ui_parse_local(c->u, fm->fields[3].text, &t)))
 		set_msg(&fm->fields[3], rc);
 }
 
@@ -114,7 +113,7 @@ static int done_add(void *arg, struct ui_form *fm)
 		snprintf(f[f[0].text[0] ? 2 : 0].msg, sizeof(f[0].msg), "%s", _("Required."));
 		return -1;
 	}
-	if (f[3].text[0] && (rc = parse_local(c->u, f[3].text, &from))) {
+	if (f[3].text[0] && (rc = ui_parse_local(c->u, f[3].text, &from))) {
 		set_msg(&f[3], rc);
 		return -1;
 	}
@@ -179,11 +178,11 @@ static int done_cost(void *arg, struct ui_form *fm)
 		set_msg(&f[0], rc);
 		return -1;
 	}
-	if ((rc = parse_local(c->u, f[1].text, &t0))) {
+	if ((rc = ui_parse_local(c->u, f[1].text, &t0))) {
 		set_msg(&f[1], rc);
 		return -1;
 	}
-	if ((rc = parse_local(c->u, f[2].text, &t1))) {
+	if ((rc = ui_parse_local(c->u, f[2].text, &t1))) {
 		set_msg(&f[2], rc);
 		return -1;
 	}
