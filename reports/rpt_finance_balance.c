@@ -217,7 +217,7 @@ static int arrears_row(const struct bal_row *r, void *p)
 		return 0;
 	owed = (r->known && r->remaining < 0 ? -r->remaining : 0) + r->debt;
 	c->n++;
-	c->remaining += r->known ? r->remaining : 0;
+	c->remaining += r->known && r->remaining < 0 ? r->remaining : 0;
 	c->debt += r->debt;
 	c->owed += owed;
 	return rpt_table_add(c->t, (const char *[]){
