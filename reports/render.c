@@ -31,6 +31,15 @@ static void rule(FILE *out, const char *ch, int n)
 	fputc('\n', out);
 }
 
+/* A table for people; one with no rows says so under its header rather
+ * than leave a reader wondering whether something failed. */
+static void aligned(const struct rpt_table *t, FILE *out)
+{
+	rpt_table_write(t, out, RPT_TABLE, 0);
+	if (!rpt_table_rows(t))
+		fputs("(none)\n", out);
+}
+
 int report_render(const struct report_result *res, FILE *out, enum report_format fmt,
 		  unsigned flags, int64_t generated, int utc_offset_min)
 {
@@ -53,7 +62,7 @@ int report_render(const struct report_result *res, FILE *out, enum report_format
 		for (i = 0; i < res->ntables; i++) {
 			if (res->ntables > 1)
 				fprintf(out, "%s%s:\n", i ? "\n" : "", res->table_names[i]);
-			rpt_table_write(res->tables[i], out, RPT_TABLE, 0);
+			aligned(res->tables[i], out);
 		}
 		break;
 	case REPORT_FMT_TEXT:
@@ -62,7 +71,7 @@ int report_render(const struct report_result *res, FILE *out, enum report_format
 		for (i = 0; i < res->ntables; i++) {
 			fprintf(out, "\n%s\n", res->table_names[i]);
 			rule(out, "-", rpt_text_width(res->table_names[i]));
-			rpt_table_write(res->tables[i], out, RPT_TABLE, 0);
+			aligned(res->tables[i], out);
 		}
 		fputc('\n', out);
 		rule(out, "-", TEXT_RULE_WIDTH);

@@ -122,6 +122,8 @@ expect_rc 0 "balances" as_admin report balances --format csv
 	ok "...account 1: 40.00 today, 86.00 in all, remaining 86.00" || not_ok "balances: $out"
 expect_rc 0 "low balance" as_admin report low-balance --format tsv
 lacks "$out" "00000001" "...86.00 is above the alarm levels"
+expect_rc 0 "a day with no sales" as_admin report sales --from 2025-06-01 --to 2025-06-01
+contains "$out" "(none)" "...says there is none"
 expect_rc 0 "a short report on the receipt printer" as_admin report balances --account 00000002 --print
 contains "$(cat "$PRN")" "remaining                  35.00" "...prints its figures"
 
