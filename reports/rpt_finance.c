@@ -72,12 +72,16 @@ int rpt_refuse(const struct report_args *a, const char *name, unsigned refuse)
 	return 0;
 }
 
-/* The grouping as SQL: the key shown, and the key rows sort by. */
-static void group_sql(enum report_group g, const char **key, const char **sort)
+/* The grouping as SQL: the key shown, the key rows sort by, and the join
+ * it needs (only the grouping's table is joined: a year of a large site's
+ * ledger is summed in a third of the time without the others). */
+static void group_sql(enum report_group g, const char **key, const char **sort, const char **join)
 {
+	*join = "";
 	switch (g) {
 	case RPT_BY_OPERATOR:
 		*key = *sort = "o.login";
+		*join = "JOIN operators o ON o.id = l.operator_id ";
 		break;
 	case RPT_BY_SHIFT:
 		*key = "ifnull(CAST(l.shift_id AS TEXT), '')";
@@ -85,13 +89,16 @@ static void group_sql(enum report_group g, const char **key, const char **sort)
 		break;
 	case RPT_BY_BUILDING:
 		*key = *sort = "a.building";
+		*join = "JOIN accounts a ON a.id = l.account_id ";
 		break;
 	case RPT_BY_ACCOUNT:
 		*key = "a.account_no";
 		*sort = "CAST(a.account_no AS INTEGER)";
+		*join = "JOIN accounts a ON a.id = l.account_id ";
 		break;
 	case RPT_BY_METER:
 		*key = *sort = "ifnull(m.meter_no, '')";
+		*join = "LEFT JOIN meters m ON m.id = l.meter_id ";
 		break;
 	default:
 		*key = *sort = "'all'";
@@ -102,14 +109,14 @@ int rpt_money_rows(struct db *db, const struct report_args *a, int64_t from, int
 		   struct rpt_money_row **rows, int *n)
 {
 	char sql[3072], period[160];
-	const char *key, *sort;
+	const char *key, *sort, *join;
 	struct rpt_money_row *v = NULL;
 	sqlite3_stmt *st;
 	int rc, cap = 0;
 
 	*rows = NULL;
 	*n = 0;
-	group_sql(a->group, &key, &sort);
+	group_sql(a->group, &key, &sort, &join);
 	report_period_sql(a->period, "l.ts", a->utc_offset_min, period, sizeof(period));
 	/* The kinds are those of the shift totals (db/db_sale.c SHIFT_SELECT):
 	 * a reversal counts under reversals whatever it reverses. */
@@ -123,14 +130,14 @@ int rpt_money_rows(struct db *db, const struct report_args *a, int64_t from, int
 		 "ifnull(sum(CASE WHEN l.kind = 'reversal' THEN l.amount END), 0), "
 		 "ifnull(sum(CASE WHEN l.kind = 'adjustment' THEN l.amount END), 0), "
 		 "ifnull(sum(l.amount), 0) "
-		 "FROM ledger l JOIN accounts a ON a.id = l.account_id "
-		 "JOIN operators o ON o.id = l.operator_id "
-		 "LEFT JOIN meters m ON m.id = l.meter_id "
-		 "WHERE l.ts >= ?1 AND l.ts < ?2 AND (?3 IS NULL OR a.building = ?3) "
-		 "AND (?4 IS NULL OR a.account_no = ?4) AND (?5 IS NULL OR m.meter_no = ?5) "
+		 "FROM ledger l %s"
+		 "WHERE l.ts >= ?1 AND l.ts < ?2 "
+		 "AND (?3 IS NULL OR l.account_id IN (SELECT id FROM accounts WHERE building = ?3)) "
+		 "AND (?4 IS NULL OR l.account_id = (SELECT id FROM accounts WHERE account_no = ?4)) "
+		 "AND (?5 IS NULL OR l.meter_id = (SELECT id FROM meters WHERE meter_no = ?5)) "
 		 "AND (?6 = 0 OR l.shift_id = ?6) AND (?7 = 0 OR l.operator_id = ?7) "
 		 "GROUP BY p, g ORDER BY p, min(%s), g",
-		 period, key, sort);
+		 period, key, join, sort);
 	if ((rc = db_prepare(db, &st, sql, "iinnnii", from, to, a->building, a->account_no,
 			     a->meter_no, a->shift_id, a->operator_id)))
 		return rc;

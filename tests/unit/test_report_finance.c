@@ -241,6 +241,38 @@ static void test_sales_by_operator_and_by_building(void **state)
 	run("sales", &a, &res);
 	row_is(res.tables[1], 0, "net=200.00 debt_repaid=20.00");
 	report_result_free(&res);
+
+	/* Account 3: L6 L9; meter 1: L5 L7 L8. */
+	a.building = NULL;
+	a.account_no = "3";
+	run("sales", &a, &res);
+	row_is(res.tables[1], 0, "sales=300.00 adjustments=7.00 net=307.00");
+	report_result_free(&res);
+	a.account_no = NULL;
+	a.meter_no = "000000000001";
+	run("sales", &a, &res);
+	row_is(res.tables[1], 0, "sales=50.00 refunds=-30.00 reversals=-100.00 net=-80.00");
+	report_result_free(&res);
+
+	/* Per meter: the adjustment and the reversal of a debt repayment are
+	 * the account's, on no meter. */
+	a.meter_no = NULL;
+	a.group = RPT_BY_METER;
+	run("sales", &a, &res);
+	assert_int_equal(rpt_table_rows(res.tables[0]), 4);
+	row_is(res.tables[0], 0, "meter= debt_repaid=20.00 adjustments=7.00 reversals=-20.00 "
+				 "net=7.00");
+	row_is(res.tables[0], 1, "meter=000000000001 net=-80.00");
+	row_is(res.tables[0], 2, "meter=000000000002 net=200.00");
+	row_is(res.tables[0], 3, "meter=000000000003 net=300.00");
+	report_result_free(&res);
+	a.group = RPT_BY_ACCOUNT;
+	run("sales", &a, &res);
+	assert_int_equal(rpt_table_rows(res.tables[0]), 3);
+	row_is(res.tables[0], 0, "account=1 net=-80.00");
+	row_is(res.tables[0], 1, "account=2 net=200.00");
+	row_is(res.tables[0], 2, "account=3 net=307.00");
+	report_result_free(&res);
 }
 
 static void test_sales_by_day_and_shift_across_midnight(void **state)
