@@ -1,6 +1,8 @@
 /* report: the registry of the finance and energy report families. */
 #include "report.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -133,4 +135,17 @@ int report_is_finance(const struct report_def *def)
 		if (d == def)
 			return 1;
 	return 0;
+}
+
+void report_subtitle_add(struct report_result *res, const char *fmt, ...)
+{
+	size_t n = strlen(res->subtitle);
+	va_list ap;
+
+	if (n + 2 >= sizeof(res->subtitle))
+		return;
+	memcpy(res->subtitle + n, ", ", 3);
+	va_start(ap, fmt);
+	vsnprintf(res->subtitle + n + 2, sizeof(res->subtitle) - n - 2, fmt, ap);
+	va_end(ap);
 }

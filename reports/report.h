@@ -115,6 +115,10 @@ char *report_local_date(int64_t t, int utc_offset_min, char *buf, size_t len);
  * is shown inclusive: the last local day before a->to. */
 void report_subtitle(const struct report_args *a, struct report_result *res);
 
+/* Appends ", " and the printf-style text to res->subtitle (cut to fit). */
+void report_subtitle_add(struct report_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* Parses a period ("day", "month", "year", "span") or a grouping
  * ("none", "operator", "shift", "building", "account", "meter", "site");
  * returns 0 or -SD_USAGE with a detail. */

@@ -116,6 +116,8 @@ static int run_report(struct cli *c)
 	a.account_no = cli_get(c, "account");
 	a.meter_no = cli_get(c, "meter");
 	a.yoy = cli_get(c, "yoy") != NULL;
+	if (cli_get(c, "of") && !report_by_operator(def))
+		return cli_usage_error(c, "the %s report does not take --of", def->name);
 	/* Dates are checked before the password is asked for, with the
 	 * site's offset only known after the database opens. */
 	if ((rc = parse_span(c, &a)))
@@ -134,6 +136,8 @@ static int run_report(struct cli *c)
 	}
 	if ((rc = report_run(&c->s, def, &a, &res)))
 		return cli_fail(rc);
+	if ((v = cli_get(c, "of")) && a.operator_id != c->s.operator_id)
+		report_subtitle_add(&res, "operator %s", v);
 	rc = write_out(c, &res, fmt, flags);
 	if (!rc && out)
 		rc = report_audit_export(&c->s, def, &a, fmt_name, out, &res);

@@ -13,8 +13,7 @@
 #include "sale_int.h"
 #include "shift.h"
 
-/* The finance reports that show one operator's money or another's. */
-static int by_operator(const struct report_def *def)
+int report_by_operator(const struct report_def *def)
 {
 	static const char *const names[] = { "sales", "shift", "zreport", "daily-close" };
 
@@ -34,7 +33,7 @@ int report_run(const struct session *s, const struct report_def *def, struct rep
 	memset(res, 0, sizeof(*res));
 	if ((rc = perm_check(s, fin ? PERM_REPORT_FINANCE : PERM_REPORT_ENERGY)))
 		return rc;
-	if (fin && by_operator(def) && perm_check(s, PERM_SHIFT_VIEW)) {
+	if (fin && report_by_operator(def) && perm_check(s, PERM_SHIFT_VIEW)) {
 		err_clear();
 		if (a->operator_id && a->operator_id != s->operator_id)
 			return err_set(-SD_PERM, "%s may see only their own sales and shifts "
@@ -57,6 +56,8 @@ int report_run(const struct session *s, const struct report_def *def, struct rep
 	rc = def->run(s->db, a, res);
 	if (rc)
 		report_result_free(res);
+	else if (a->operator_id == s->operator_id && report_by_operator(def))
+		report_subtitle_add(res, "operator %s", s->login);
 	return rc;
 }
 

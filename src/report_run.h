@@ -8,6 +8,10 @@
 #include "report.h"
 #include "session.h"
 
+/* Returns non-zero for the reports of operators' money, which take an
+ * operator filter (a->operator_id): sales, shift, zreport, daily-close. */
+int report_by_operator(const struct report_def *def);
+
 /* Runs def for the operator of s into res (freed by the caller with
  * report_result_free). Finance reports need PERM_REPORT_FINANCE, energy
  * reports PERM_REPORT_ENERGY. Without PERM_SHIFT_VIEW (a cashier) the

@@ -112,6 +112,12 @@ expect_rc 1 "a cashier asking for another's shift" cash2 report zreport --shift 
 contains "$err" "shift 1 is another operator's" "...is refused"
 expect_rc 0 "a cashier's sales are their own" cash2 report sales --format tsv
 [ "$(tail -1 <<<"$out" | cut -f9)" = "5.00" ] && ok "...net 5.00 for cash2" || not_ok "cash2: $out"
+expect_rc 0 "...and say whose on paper" cash2 report sales --format text
+contains "$out" "operator cash2" "...in the subtitle"
+expect_rc 0 "an administrator asks for one operator's sales" as_admin report sales --of cash --format tsv
+[ "$(tail -1 <<<"$out" | cut -f9)" = "70.00" ] && ok "...net 70.00 for cash" || not_ok "--of cash: $out"
+expect_rc 2 "--of with a report of accounts" as_admin report balances --of cash
+contains "$err" "does not take --of" "...is a usage error"
 
 expect_rc 0 "the daily close" as_admin report daily-close --format csv
 [[ "$out" == *$'3,85.00,0.00,0.00,-10.00,0.00,0.00,75.00,0.00,0\r'* ]] &&
