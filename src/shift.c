@@ -171,12 +171,14 @@ int shift_zreport(const struct session *s, const struct shift_rec *sh, int width
 	for (int i = 0; i < n; i++) {
 		const struct shift_zline *l = &lines[i];
 		const char *right = NULL;
-		if (l->kind == SHIFT_Z_TEXT)
+		if (l->kind == SHIFT_Z_TEXT) {
 			right = l->text;
-		else if (l->kind == SHIFT_Z_COUNT)
-			snprintf(v, sizeof(v), "%lld", (long long)l->n), right = v;
-		else if (l->kind == SHIFT_Z_MONEY)
+		} else if (l->kind == SHIFT_Z_COUNT) {
+			snprintf(v, sizeof(v), "%lld", (long long)l->n);
+			right = v;
+		} else if (l->kind == SHIFT_Z_MONEY) {
 			right = money_format_grouped(l->n, v, sizeof(v));
+		}
 		rc |= rcpt_add(doc, l->style, l->label, right);
 	}
 	return rc ? err_set(-SD_OVERFLOW, "the Z-report does not fit") : 0;
