@@ -16,14 +16,14 @@ PKG_CONFIG ?= pkg-config
 # the missing ones (as root) or prints the command to do it.
 DEB_BUILD  := build-essential pkg-config libsqlite3-dev libssl-dev \
               libinih-dev libncurses-dev libmodbus-dev libpcsclite-dev \
-              gettext
+              libxlsxwriter-dev gettext
 DEB_TEST   := libcmocka-dev sqlite3 tmux pcscd vsmartcard-vpcd pcsc-tools \
               mbpoll iproute2 util-linux procps
 DEB_PACKAGES := $(DEB_BUILD) $(DEB_TEST)
 
 # Libraries of the program.  `=` keeps the pkg-config calls lazy, so they
 # run after `make deps` has installed the -dev packages.
-PKGS        := sqlite3 libcrypto inih libmodbus libpcsclite ncursesw
+PKGS        := sqlite3 libcrypto inih libmodbus libpcsclite ncursesw xlsxwriter
 PKG_CFLAGS   = $(shell $(PKG_CONFIG) --cflags $(PKGS))
 PKG_LIBS     = $(shell $(PKG_CONFIG) --libs $(PKGS))
 CMOCKA_FLAGS = $(shell $(PKG_CONFIG) --cflags --libs cmocka)

@@ -313,9 +313,8 @@ int db_ledger_balance(struct db *db, int64_t account_id, int64_t *balance)
 	 * come from one snapshot even outside a transaction. */
 	return db_int(db, balance,
 		      "SELECT (SELECT ifnull(sum(l.amount), 0) FROM ledger l LEFT JOIN ledger o "
-		      "ON o.id = l.reverses WHERE l.account_id = ?1 AND (l.kind IN ('sale', "
-		      "'refund', 'adjustment') OR (l.kind = 'reversal' AND o.kind IN ('sale', "
-		      "'refund', 'adjustment')))) - "
+		      "ON o.id = l.reverses WHERE l.account_id = ?1 AND "
+		      DB_LEDGER_IS_CREDIT("l", "o") ") - "
 		      "(SELECT ifnull(sum(u.fen), 0) FROM billed_usage u WHERE u.account_id = ?1)",
 		      "i", account_id);
 }

@@ -110,6 +110,15 @@ int db_ledger_find(struct db *db, const char *kind, int64_t account_id, const ch
  * note names it); -SD_NOT_FOUND if none. */
 int db_ledger_reversal_of(struct db *db, int64_t id, struct ledger_rec *out);
 
+/* The one definition of a credit to an account's balance, as SQL over a
+ * ledger row l LEFT JOINed to the row o it reverses (ON o.id =
+ * l.reverses): sales, refunds and adjustments, with their reversals; fees
+ * and debt repayments are cash but not credit. db_ledger_balance() and
+ * the finance reports (reports/rpt_finance_balance.c) both use it. */
+#define DB_LEDGER_IS_CREDIT(l, o) \
+	"(" l ".kind IN ('sale', 'refund', 'adjustment') OR (" l ".kind = 'reversal' AND " o \
+	".kind IN ('sale', 'refund', 'adjustment')))"
+
 /* Sums the account's balance kept by the desk into *balance (fen, may be
  * negative): the credits — sales, refunds and adjustments, with their
  * reversals (fees and debt repayments are not credit) — minus the

@@ -6,7 +6,9 @@
 #ifndef SALEDESK_REPORT_H
 #define SALEDESK_REPORT_H
 
+#include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "table.h"
 
@@ -90,5 +92,71 @@ int report_export_daily(struct db *db, int64_t day_start, int utc_offset_min, co
 
 /* Frees the tables of res and zeroes it; a zeroed res is fine. */
 void report_result_free(struct report_result *res);
+
+/* ---- Helpers both families use (reports/report.c) ---- */
+
+/* Appends table t named name (the XLSX sheet, at most 31 characters) to
+ * res, which then owns it. Returns 0, or -SD_NOMEM when t is NULL (its
+ * allocation failed) and -SD_OVERFLOW when res is full; t is freed on
+ * failure. */
+int report_add_table(struct report_result *res, const char *name, struct rpt_table *t);
+
+/* Writes into buf an SQL expression that buckets the UTC seconds column
+ * col by period in the site's local time: the text "2026-11-24",
+ * "2026-11", "2026" or, for RPT_SPAN, the constant 'span'. Returns buf. */
+char *report_period_sql(enum report_period p, const char *col, int utc_offset_min, char *buf,
+			size_t len);
+
+/* Formats the local date of UTC instant t as "YYYY-MM-DD" into buf. */
+char *report_local_date(int64_t t, int utc_offset_min, char *buf, size_t len);
+
+/* Sets res->subtitle to the span and filters of a: "2026-11-01 to
+ * 2026-11-30 (site time UTC+08:00), by day, building A". The span's end
+ * is shown inclusive: the last local day before a->to. */
+void report_subtitle(const struct report_args *a, struct report_result *res);
+
+/* Appends ", " and the printf-style text to res->subtitle (cut to fit). */
+void report_subtitle_add(struct report_result *res, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Parses a period ("day", "month", "year", "span") or a grouping
+ * ("none", "operator", "shift", "building", "account", "meter", "site");
+ * returns 0 or -SD_USAGE with a detail. */
+int report_period_parse(const char *name, enum report_period *p);
+int report_group_parse(const char *name, enum report_group *g);
+
+/* Returns the name of a period or grouping, as parsed above; static. */
+const char *report_period_name(enum report_period p);
+const char *report_group_name(enum report_group g);
+
+/* Returns non-zero when def is one of report_finance[] (money: the CLI
+ * checks PERM_REPORT_FINANCE), zero for the energy family. */
+int report_is_finance(const struct report_def *def);
+
+/* ---- Renderers (reports/render.c, reports/render_xlsx.c) ---- */
+
+/* How a result is written: the aligned table for screens, plain text for
+ * A4 paper (title, subtitle, each table under its name, a footer), TSV,
+ * CSV (RFC 4180) or an XLSX workbook (one sheet per table). */
+enum report_format { REPORT_FMT_TABLE, REPORT_FMT_TEXT, REPORT_FMT_TSV, REPORT_FMT_CSV,
+		     REPORT_FMT_XLSX };
+
+/* Parses "table", "text", "tsv", "csv" or "xlsx"; 0 or -SD_USAGE. */
+int report_format_parse(const char *name, enum report_format *fmt);
+
+/* Writes res to out in fmt (not XLSX, which needs a file: -SD_USAGE).
+ * flags are enum rpt_write_flags (RPT_WRITE_BOM for CSV and TSV). TSV and
+ * CSV hold the tables one after the other, a blank line between them,
+ * each with its header line; the title is not in them. generated is the
+ * UTC instant shown in the text format's footer (0: none). Returns 0 or
+ * -SD_IO when out could not be written. */
+int report_render(const struct report_result *res, FILE *out, enum report_format fmt,
+		  unsigned flags, int64_t generated, int utc_offset_min);
+
+/* Writes res as an XLSX workbook at path: one sheet per table named by
+ * table_names, the title and subtitle in its first two rows, the header
+ * in row 4, then the rows; integer, money (#,##0.00) and energy
+ * (#,##0.000) columns as number cells. Returns 0 or -SD_IO with a detail. */
+int report_write_xlsx(const struct report_result *res, const char *path);
 
 #endif

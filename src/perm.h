@@ -24,7 +24,9 @@
 	X(METER_CONTROL,   A | T,     "control meters") \
 	X(AUDIT_VIEW,      A,         "read and verify the audit log") \
 	X(BACKUP,          A,         "make and restore backups") \
-	X(KEYS,            A,         "manage card keys")
+	X(KEYS,            A,         "manage card keys") \
+	X(REPORT_FINANCE,  A | C,     "run finance reports") \
+	X(REPORT_ENERGY,   A | C | T, "run energy and meter reports")
 
 enum perm {
 #define PERM_ENUM(name, roles, what) PERM_##name,

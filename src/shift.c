@@ -98,54 +98,88 @@ int shift_list(const struct session *s, const char *login, int64_t limit,
 	return db_shift_each(s->db, who, limit, fn, ctx);
 }
 
-static int pair(struct rcpt_doc *d, const char *label, int64_t fen)
+static struct shift_zline *zl(struct shift_zline *out, int *n, enum rcpt_style st,
+			       const char *label, enum shift_zvalue kind)
 {
-	char buf[32];
+	struct shift_zline *l = &out[(*n)++];
 
-	return rcpt_add(d, RCPT_PAIR, label, money_format_grouped(fen, buf, sizeof(buf)));
+	memset(l, 0, sizeof(*l));
+	l->style = st;
+	l->kind = kind;
+	snprintf(l->label, sizeof(l->label), "%s", label);
+	return l;
+}
+
+static void zmoney(struct shift_zline *out, int *n, const char *label, int64_t fen)
+{
+	zl(out, n, RCPT_PAIR, label, SHIFT_Z_MONEY)->n = fen;
+}
+
+int shift_zreport_lines(const struct shift_rec *sh, const char *desk, int utc_offset_min, int zh,
+			struct shift_zline *out)
+{
+	struct shift_zline *l;
+	int n = 0;
+
+	zl(out, &n, RCPT_TITLE, desk, SHIFT_Z_NONE);
+	zl(out, &n, RCPT_CENTER, zh ? "交班报表 (Z)" : "Z-REPORT", SHIFT_Z_NONE);
+	zl(out, &n, RCPT_RULE, "", SHIFT_Z_NONE);
+	zl(out, &n, RCPT_PAIR, zh ? "班次" : "Shift", SHIFT_Z_COUNT)->n = sh->id;
+	l = zl(out, &n, RCPT_PAIR, zh ? "收费员" : "Cashier", SHIFT_Z_TEXT);
+	snprintf(l->text, sizeof(l->text), "%s", sh->name);
+	l = zl(out, &n, RCPT_PAIR, zh ? "开班" : "Opened", SHIFT_Z_TEXT);
+	clock_format_local(sh->opened_at, utc_offset_min, l->text, sizeof(l->text));
+	l = zl(out, &n, RCPT_PAIR, zh ? "交班" : "Closed", SHIFT_Z_TEXT);
+	if (sh->closed_at)
+		clock_format_local(sh->closed_at, utc_offset_min, l->text, sizeof(l->text));
+	else
+		snprintf(l->text, sizeof(l->text), "%s", zh ? "未交班" : "still open");
+	zl(out, &n, RCPT_RULE, "", SHIFT_Z_NONE);
+	zl(out, &n, RCPT_PAIR, zh ? "售电笔数" : "Sales", SHIFT_Z_COUNT)->n = sh->n_sales;
+	zmoney(out, &n, zh ? "售电金额" : "Sales amount", sh->sales);
+	zmoney(out, &n, zh ? "收回陈欠" : "Old debt repaid", sh->debt);
+	zmoney(out, &n, zh ? "费用" : "Fees", sh->fees);
+	zmoney(out, &n, zh ? "退电" : "Refunds", sh->refunds);
+	zmoney(out, &n, zh ? "冲正" : "Reversals", sh->reversals);
+	if (sh->other)
+		zmoney(out, &n, zh ? "调整" : "Adjustments", sh->other);
+	zl(out, &n, RCPT_RULE, "", SHIFT_Z_NONE);
+	zmoney(out, &n, zh ? "备用金" : "Opening float", sh->opening_float);
+	zmoney(out, &n, zh ? "应有现金" : "Cash expected", sh->expected);
+	if (sh->closed_at) {
+		zmoney(out, &n, zh ? "实点现金" : "Cash counted", sh->counted_cash);
+		l = zl(out, &n, RCPT_BIG_PAIR,
+		       sh->counted_cash >= sh->expected ? (zh ? "长款" : "Over")
+							: (zh ? "短款" : "Short"),
+		       SHIFT_Z_MONEY);
+		l->n = sh->counted_cash - sh->expected;
+	}
+	return n;
 }
 
 int shift_zreport(const struct session *s, const struct shift_rec *sh, int width, int zh,
 		  struct rcpt_doc *doc)
 {
-	char desk[64] = "", a[48], b[48], n[32];
-	int rc = 0;
+	struct shift_zline lines[SHIFT_Z_MAX];
+	char desk[64] = "", v[48];
+	int rc = 0, n;
 
 	memset(doc, 0, sizeof(*doc));
 	doc->width = width;
 	db_setting_get(s->db, "site.name", desk, sizeof(desk));
-	snprintf(n, sizeof(n), "%lld", (long long)sh->id);
-	clock_format_local(sh->opened_at, s->utc_offset_min, a, sizeof(a));
-	if (sh->closed_at)
-		clock_format_local(sh->closed_at, s->utc_offset_min, b, sizeof(b));
-	else
-		snprintf(b, sizeof(b), "%s", zh ? "未交班" : "still open");
-	rc |= rcpt_add(doc, RCPT_TITLE, desk, NULL);
-	rc |= rcpt_add(doc, RCPT_CENTER, zh ? "交班报表 (Z)" : "Z-REPORT", NULL);
-	rc |= rcpt_add(doc, RCPT_RULE, "", NULL);
-	rc |= rcpt_add(doc, RCPT_PAIR, zh ? "班次" : "Shift", n);
-	rc |= rcpt_add(doc, RCPT_PAIR, zh ? "收费员" : "Cashier", sh->name);
-	rc |= rcpt_add(doc, RCPT_PAIR, zh ? "开班" : "Opened", a);
-	rc |= rcpt_add(doc, RCPT_PAIR, zh ? "交班" : "Closed", b);
-	rc |= rcpt_add(doc, RCPT_RULE, "", NULL);
-	snprintf(n, sizeof(n), "%lld", (long long)sh->n_sales);
-	rc |= rcpt_add(doc, RCPT_PAIR, zh ? "售电笔数" : "Sales", n);
-	rc |= pair(doc, zh ? "售电金额" : "Sales amount", sh->sales);
-	rc |= pair(doc, zh ? "收回陈欠" : "Old debt repaid", sh->debt);
-	rc |= pair(doc, zh ? "费用" : "Fees", sh->fees);
-	rc |= pair(doc, zh ? "退电" : "Refunds", sh->refunds);
-	rc |= pair(doc, zh ? "冲正" : "Reversals", sh->reversals);
-	if (sh->other)
-		rc |= pair(doc, zh ? "调整" : "Adjustments", sh->other);
-	rc |= rcpt_add(doc, RCPT_RULE, "", NULL);
-	rc |= pair(doc, zh ? "备用金" : "Opening float", sh->opening_float);
-	rc |= pair(doc, zh ? "应有现金" : "Cash expected", sh->expected);
-	if (sh->closed_at) {
-		rc |= pair(doc, zh ? "实点现金" : "Cash counted", sh->counted_cash);
-		rc |= rcpt_add(doc, RCPT_BIG_PAIR,
-			       sh->counted_cash >= sh->expected ? (zh ? "长款" : "Over")
-								: (zh ? "短款" : "Short"),
-			       money_format_grouped(sh->counted_cash - sh->expected, a, sizeof(a)));
+	n = shift_zreport_lines(sh, desk, s->utc_offset_min, zh, lines);
+	for (int i = 0; i < n; i++) {
+		const struct shift_zline *l = &lines[i];
+		const char *right = NULL;
+		if (l->kind == SHIFT_Z_TEXT) {
+			right = l->text;
+		} else if (l->kind == SHIFT_Z_COUNT) {
+			snprintf(v, sizeof(v), "%lld", (long long)l->n);
+			right = v;
+		} else if (l->kind == SHIFT_Z_MONEY) {
+			right = money_format_grouped(l->n, v, sizeof(v));
+		}
+		rc |= rcpt_add(doc, l->style, l->label, right);
 	}
 	return rc ? err_set(-SD_OVERFLOW, "the Z-report does not fit") : 0;
 }

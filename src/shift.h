@@ -31,6 +31,25 @@ int shift_get(const struct session *s, int64_t id, struct shift_rec *out);
 int shift_list(const struct session *s, const char *login, int64_t limit,
 	       int (*fn)(const struct shift_rec *, void *), void *ctx);
 
+/* One line of the Z-report with its value kept as a number: the printed
+ * Z-report (shift_zreport) and `saledesk report zreport` are both made
+ * from these lines, so they cannot disagree. */
+enum shift_zvalue { SHIFT_Z_NONE, SHIFT_Z_TEXT, SHIFT_Z_COUNT, SHIFT_Z_MONEY };
+struct shift_zline {
+	enum rcpt_style style;   /* as printed */
+	char label[64];
+	enum shift_zvalue kind;  /* which of text / n holds the value */
+	char text[256];
+	int64_t n;               /* a count, or fen */
+};
+#define SHIFT_Z_MAX 24
+
+/* Fills out (SHIFT_Z_MAX lines) with the Z-report of shift sh for the
+ * desk named desk, times in the site's local time, labels in Chinese when
+ * zh; returns the number of lines. Pure. */
+int shift_zreport_lines(const struct shift_rec *sh, const char *desk, int utc_offset_min, int zh,
+			struct shift_zline *out);
+
 /* Lays out the Z-report of shift sh (totals by kind, float, expected,
  * counted, over/short) for a printer of width characters. */
 int shift_zreport(const struct session *s, const struct shift_rec *sh, int width, int zh,
