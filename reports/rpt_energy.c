@@ -42,12 +42,12 @@ static const char *group_key(const struct report_args *a, const struct rpe_meter
 	}
 }
 
-static int add_hour(const struct rpe_meter *m, const struct rpe_hour *h, void *arg)
+static int add_piece(const struct rpe_meter *m, const struct rpe_piece *h, void *arg)
 {
 	struct walk_ctx *w = arg;
 	const struct report_args *a = w->a;
 	const char *key = group_key(a, m);
-	int64_t b = rpe_bucket(h->hour_ts, a->utc_offset_min, a->period, w->span_from);
+	int64_t b = rpe_bucket(h->at, a->utc_offset_min, a->period, w->span_from);
 	struct acc *c;
 
 	if (a->period == RPT_SPAN)
@@ -330,13 +330,13 @@ static int energy_run(struct db *db, const struct report_args *a, struct report_
 	w.out = &cur;
 	w.span_from = a->from;
 	w.shift = 0;
-	rc = rpe_walk_hours(db, a, a->from, a->to, add_hour, &w);
+	rc = rpe_walk(db, a, a->from, a->to, a->period, add_piece, &w);
 	if (!rc && a->yoy) {
 		w.out = &ly;
 		w.span_from = rpe_shift_years(a->from, a->utc_offset_min, -1);
 		w.shift = 1;
-		rc = rpe_walk_hours(db, a, w.span_from, rpe_shift_years(a->to, a->utc_offset_min, -1),
-				    add_hour, &w);
+		rc = rpe_walk(db, a, w.span_from, rpe_shift_years(a->to, a->utc_offset_min, -1),
+			      a->period, add_piece, &w);
 	}
 	if (!rc) {
 		acc_fold(&cur);

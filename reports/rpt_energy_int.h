@@ -57,11 +57,13 @@ struct rpe_meter {
 	char building[40];
 };
 
-/* One hour of one meter, priced: wh used in [hour_ts, hour_ts + 3600),
- * its split by TOU rate and its cost in fen by the tariff in force then.
- * priced is 0 when no tariff version was in force (rate_wh and fen 0). */
-struct rpe_hour {
-	int64_t hour_ts;
+/* A piece of one meter's use, priced: wh used in hours that price alike
+ * within one local period (by tariff_cost(), the engine billing uses), its
+ * split by TOU rate and its cost in fen. at is the first hour of the piece
+ * (its period is rpe_bucket(at)). priced is 0 when no tariff version was
+ * in force (rate_wh and fen 0). */
+struct rpe_piece {
+	int64_t at;
 	int64_t wh;
 	int64_t rate_wh[TARIFF_RATE_COUNT];
 	int64_t fen;
@@ -69,13 +71,19 @@ struct rpe_hour {
 };
 
 /* Walks the hourly rollup of the meters that pass a's filters (building,
- * account_no, meter_no) over [from, to), meter by meter in id order and
- * hour by hour, pricing each hour with tariff_cost() by the meter's tariff
- * and the month-to-date energy before it (read from the rollup since the
- * local month start), as billing prices a poll interval. fn returns 0 to
- * go on. Returns 0, fn's non-zero value, or a negative SD_ code. */
-int rpe_walk_hours(struct db *db, const struct report_args *a, int64_t from, int64_t to,
-		   int (*fn)(const struct rpe_meter *m, const struct rpe_hour *h, void *arg),
-		   void *arg);
+ * account_no, meter_no) over [from, to), meter by meter in id order, and
+ * prices it in pieces, rounding each piece once:
+ * - a tariff without tier blocks is linear, so the hours of one local
+ *   period (p, as rpe_bucket) in which the same version is in force and
+ *   the hour falls on the same TOU rates in the same shares (the same
+ *   time of day, season allowing) are summed and priced as one piece;
+ * - a tariff with tier blocks is priced hour by hour in order, with the
+ *   month-to-date energy before each hour (read from the rollup since the
+ *   local month start), as billing prices each poll interval.
+ * fn returns 0 to go on. Returns 0, fn's non-zero value, or a negative SD_
+ * code. */
+int rpe_walk(struct db *db, const struct report_args *a, int64_t from, int64_t to,
+	     enum report_period p,
+	     int (*fn)(const struct rpe_meter *m, const struct rpe_piece *pc, void *arg), void *arg);
 
 #endif

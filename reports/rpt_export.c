@@ -24,7 +24,7 @@ struct splits {
 	size_t n, cap;
 };
 
-static int add_split(const struct rpe_meter *m, const struct rpe_hour *h, void *arg)
+static int add_split(const struct rpe_meter *m, const struct rpe_piece *h, void *arg)
 {
 	struct splits *s = arg;
 
@@ -124,7 +124,7 @@ int report_export_daily(struct db *db, int64_t day_start, int utc_offset_min, co
 	if (n < 0 || (unsigned)n >= len ||
 	    snprintf(tmp, sizeof(tmp), "%s/.energy-%s.csv.XXXXXX", dir, ymd) >= (int)sizeof(tmp))
 		return err_set(-SD_INVAL, "export folder name too long");
-	if ((rc = rpe_walk_hours(db, &a, day_start, day_start + 86400, add_split, &s)))
+	if ((rc = rpe_walk(db, &a, day_start, day_start + 86400, RPT_SPAN, add_split, &s)))
 		goto out;
 	if ((fd = mkstemp(tmp)) < 0) {
 		rc = err_set(-SD_IO, "%s: %s", dir, strerror(errno));

@@ -5,6 +5,7 @@
  * daily export. Every figure is compared with a hand-computed answer. */
 #include "helpers.h"
 
+#include "db_int.h"
 #include "err.h"
 #include "report.h"
 
@@ -80,6 +81,11 @@ static void setup_site(struct tdb *t)
 	hour(t->db, 2, L(14, 12, 0), 4000);
 	hour(t->db, 2, L(15, 12, 0), 4000);
 	hour(t->db, 2, L(15, 13, 0), 333);
+	/* 4 Wh in each of three peak hours of the 16th: 0.48 fen an hour,
+	 * priced together as 12 Wh = 1.44 fen, so 1 fen (not 3 x 0). */
+	hour(t->db, 2, L(16, 12, 0), 4);
+	hour(t->db, 2, L(16, 14, 0), 4);
+	hour(t->db, 2, L(16, 17, 0), 4);
 	/* Meter 3 (tiers): 0.5 kWh on the 2nd, before the span of the daily
 	 * report, then 2 kWh at 10:00 and 11:00 on the 14th. */
 	hour(t->db, 3, L(2, 10, 0), 500);
@@ -138,17 +144,19 @@ static void test_energy_by_day_and_building(void **state)
 	assert_int_equal(res.ntables, 2);
 	assert_row(&res, 0, -1, "Period\tBuilding\tkWh\tSharp kWh\tPeak kWh\tFlat kWh\tValley kWh\t"
 				"Charges yuan");
-	assert_int_equal(rpt_table_rows(res.tables[0]), 3);
+	assert_int_equal(rpt_table_rows(res.tables[0]), 4);
 	/* A: meter 1 2.00 + 0.50 + 1.50, meter 2 4.00. B: 2 kWh at 0.50 with
 	 * 0.5 kWh already used this month, then 0.5 at 0.50 and 1.5 at 1.00. */
 	assert_row(&res, 0, 0, "2026-01-14\tA\t10.000\t0.000\t6.000\t0.000\t4.000\t8.00");
 	assert_row(&res, 0, 1, "2026-01-14\tB\t4.000\t0.000\t0.000\t4.000\t0.000\t2.75");
 	/* The new version: 0.40 + 1.80 for meter 1, 4.80 + 0.3996 for meter 2. */
 	assert_row(&res, 0, 2, "2026-01-15\tA\t6.833\t0.000\t5.833\t0.000\t1.000\t7.40");
-	assert_int_equal(rpt_table_rows(res.tables[1]), 3);
+	assert_row(&res, 0, 3, "2026-01-16\tA\t0.012\t0.000\t0.012\t0.000\t0.000\t0.01");
+	assert_int_equal(rpt_table_rows(res.tables[1]), 4);
 	assert_row(&res, 1, 0, "2026-01-14\t14.000\t0.000\t6.000\t4.000\t4.000\t10.75");
 	assert_row(&res, 1, 1, "2026-01-15\t6.833\t0.000\t5.833\t0.000\t1.000\t7.40");
-	assert_row(&res, 1, 2, "Total\t20.833\t0.000\t11.833\t4.000\t5.000\t18.15");
+	assert_row(&res, 1, 2, "2026-01-16\t0.012\t0.000\t0.012\t0.000\t0.000\t0.01");
+	assert_row(&res, 1, 3, "Total\t20.845\t0.000\t11.845\t4.000\t5.000\t18.16");
 	report_result_free(&res);
 
 	/* One building, one row for the span. */
@@ -158,8 +166,8 @@ static void test_energy_by_day_and_building(void **state)
 	run(t.db, "energy", &a, &res);
 	assert_int_equal(rpt_table_rows(res.tables[0]), 2);
 	assert_row(&res, 0, 0, "2026-01-10..2026-01-19\t1001\t8.500\t0.000\t3.500\t0.000\t5.000\t6.20");
-	assert_row(&res, 0, 1, "2026-01-10..2026-01-19\t1002\t8.333\t0.000\t8.333\t0.000\t0.000\t9.20");
-	assert_row(&res, 1, 1, "Total\t16.833\t0.000\t11.833\t0.000\t5.000\t15.40");
+	assert_row(&res, 0, 1, "2026-01-10..2026-01-19\t1002\t8.345\t0.000\t8.345\t0.000\t0.000\t9.21");
+	assert_row(&res, 1, 1, "Total\t16.845\t0.000\t11.845\t0.000\t5.000\t15.41");
 	report_result_free(&res);
 	tdb_teardown(&t);
 }
@@ -185,15 +193,15 @@ static void test_energy_month_with_year_before(void **state)
 	assert_int_equal(rpt_table_rows(res.tables[0]), 3);
 	assert_row(&res, 0, 0, "2026-01\t000000000001\t8.500\t0.000\t3.500\t0.000\t5.000\t6.20\t"
 			       "5.000\t5.00\t70.0");
-	assert_row(&res, 0, 1, "2026-01\t000000000002\t8.333\t0.000\t8.333\t0.000\t0.000\t9.20\t"
-			       "10.000\t10.00\t-16.7");
+	assert_row(&res, 0, 1, "2026-01\t000000000002\t8.345\t0.000\t8.345\t0.000\t0.000\t9.21\t"
+			       "10.000\t10.00\t-16.6");
 	/* 0.25 + 1.00 + 1.75 with the tier block crossed on the 14th. */
 	assert_row(&res, 0, 2, "2026-01\t000000000003\t4.500\t0.000\t0.000\t4.500\t0.000\t3.00\t"
 			       "0.000\t0.00\t");
-	assert_row(&res, 1, 0, "2026-01\t21.333\t0.000\t11.833\t4.500\t5.000\t18.40\t15.000\t15.00\t"
-			       "42.2");
-	assert_row(&res, 1, 1, "Total\t21.333\t0.000\t11.833\t4.500\t5.000\t18.40\t15.000\t15.00\t"
-			       "42.2");
+	assert_row(&res, 1, 0, "2026-01\t21.345\t0.000\t11.845\t4.500\t5.000\t18.41\t15.000\t15.00\t"
+			       "42.3");
+	assert_row(&res, 1, 1, "Total\t21.345\t0.000\t11.845\t4.500\t5.000\t18.41\t15.000\t15.00\t"
+			       "42.3");
 	report_result_free(&res);
 
 	/* The site by year: 2025 holds only the comparison's hours and the
@@ -208,7 +216,7 @@ static void test_energy_month_with_year_before(void **state)
 	assert_int_equal(rpt_table_rows(res.tables[0]), 2);
 	assert_row(&res, 0, 0, "2025\t15.700\t0.000\t15.000\t0.000\t0.700\t15.35");
 	/* February: 0.9 kWh valley at 0.40. */
-	assert_row(&res, 0, 1, "2026\t22.233\t0.000\t11.833\t4.500\t5.900\t18.76");
+	assert_row(&res, 0, 1, "2026\t22.245\t0.000\t11.845\t4.500\t5.900\t18.77");
 	report_result_free(&res);
 	tdb_teardown(&t);
 }
@@ -338,6 +346,46 @@ static void test_daily_export(void **state)
 	tdb_teardown(&t);
 }
 
+/* energy_day_hours follows energy_hourly through the poller's upsert
+ * (db_poll_rollup adds to an hour) and a delete, hour by hour. */
+static void test_day_hours_follow_the_hourly_rollup(void **state)
+{
+	struct tdb t;
+	int64_t v = -1;
+	const char *same =
+		"WITH RECURSIVE s(value) AS (SELECT 0 UNION ALL SELECT value + 1 FROM s "
+		"WHERE value < 23) SELECT count(*) FROM (SELECT meter_id, hour_ts / 86400 AS d, hour_ts % 86400 / 3600 "
+		"AS k, wh FROM energy_hourly EXCEPT SELECT meter_id, d, k, wh FROM (SELECT meter_id, "
+		"day_ts / 86400 AS d, value AS k, CASE value WHEN 0 THEN h0 WHEN 1 THEN h1 WHEN 2 "
+		"THEN h2 WHEN 3 THEN h3 WHEN 4 THEN h4 WHEN 5 THEN h5 WHEN 6 THEN h6 WHEN 7 THEN h7 "
+		"WHEN 8 THEN h8 WHEN 9 THEN h9 WHEN 10 THEN h10 WHEN 11 THEN h11 WHEN 12 THEN h12 "
+		"WHEN 13 THEN h13 WHEN 14 THEN h14 WHEN 15 THEN h15 WHEN 16 THEN h16 WHEN 17 THEN h17 "
+		"WHEN 18 THEN h18 WHEN 19 THEN h19 WHEN 20 THEN h20 WHEN 21 THEN h21 WHEN 22 THEN h22 "
+		"ELSE h23 END AS wh FROM energy_day_hours, s))";
+
+	(void)state;
+	setup_site(&t);
+	exec(t.db, "INSERT INTO energy_hourly(meter_id, hour_ts, wh) VALUES (1, %lld, 250) "
+		   "ON CONFLICT(meter_id, hour_ts) DO UPDATE SET wh = wh + excluded.wh",
+	     (long long)L(14, 21, 0));
+	exec(t.db, "DELETE FROM energy_hourly WHERE meter_id = 2 AND hour_ts = %lld",
+	     (long long)L(15, 13, 0));
+	/* 14 January 21:00 local is 13:00 UTC: column h13 of the UTC day. */
+	assert_int_equal(db_int(t.db, &v, "SELECT h13 FROM energy_day_hours WHERE meter_id = 1 "
+				"AND day_ts = ?", "i", L(14, 21, 0) - L(14, 21, 0) % 86400), 0);
+	assert_int_equal(v, 2250);
+	assert_int_equal(db_int(t.db, &v, "SELECT sum(wh) FROM energy_hourly", ""), 0);
+	assert_int_equal(db_int(t.db, &v, "SELECT sum(h0+h1+h2+h3+h4+h5+h6+h7+h8+h9+h10+h11+h12+"
+				"h13+h14+h15+h16+h17+h18+h19+h20+h21+h22+h23) - ? FROM "
+				"energy_day_hours", "i", v), 0);
+	assert_int_equal(v, 0);
+	v = -1;
+	if (db_int(t.db, &v, same, ""))
+		fail_msg("%s", err_detail());
+	assert_int_equal(v, 0);
+	tdb_teardown(&t);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -345,6 +393,7 @@ int main(void)
 		cmocka_unit_test(test_energy_month_with_year_before),
 		cmocka_unit_test(test_freeze_demand_offline_alarms),
 		cmocka_unit_test(test_daily_export),
+		cmocka_unit_test(test_day_hours_follow_the_hourly_rollup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
