@@ -25,9 +25,6 @@ char *rpe_time(int64_t at, int off_min, char *buf, unsigned len);
  * at starts; RPT_SPAN gives span_from. */
 int64_t rpe_bucket(int64_t at, int off_min, enum report_period p, int64_t span_from);
 
-/* The UTC instant at which the local period starting at start ends. */
-int64_t rpe_bucket_end(int64_t start, int off_min, enum report_period p, int64_t span_to);
-
 /* Writes the label of the period starting at start: "2026-01-05",
  * "2026-01", "2026", or "2026-01-01..2026-01-31" for a span. */
 char *rpe_bucket_label(int64_t start, int64_t span_to, int off_min, enum report_period p,

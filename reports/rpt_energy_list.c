@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "db_int.h"
 #include "err.h"
@@ -24,7 +25,7 @@ int rpe_offline_run(struct db *db, const struct report_args *a, struct report_re
 					  "Last error" };
 	struct rpt_table *t;
 	sqlite3_stmt *st = NULL;
-	int64_t now = a->now ? a->now : a->to;
+	int64_t now = a->now ? a->now : a->to ? a->to : (int64_t)time(NULL);
 	int rc, src = SQLITE_DONE;
 	char b[8][48];
 

@@ -1,5 +1,6 @@
-/* rpt_energy_util: numbers and local periods that
- * the energy reports and the daily export share (rpt_energy_int.h). */
+/* rpt_energy_util: the kWh, yuan and local-time text and the local
+ * periods that the energy reports and the daily export share
+ * (rpt_energy_int.h); the priced walk is in rpt_energy_walk.c. */
 #include "rpt_energy_int.h"
 
 #include <inttypes.h>
@@ -66,25 +67,6 @@ int64_t rpe_bucket(int64_t at, int off_min, enum report_period p, int64_t span_f
 	case RPT_SPAN:
 	default:
 		return span_from;
-	}
-}
-
-int64_t rpe_bucket_end(int64_t start, int off_min, enum report_period p, int64_t span_to)
-{
-	int64_t off = (int64_t)off_min * 60, y;
-	int m, d;
-
-	switch (p) {
-	case RPT_DAY:
-		return start + DAY_S;
-	case RPT_MONTH:
-		return tariff_next_month_start(start, off_min);
-	case RPT_YEAR:
-		tariff_civil_from_days(floordiv(start + off, DAY_S), &y, &m, &d);
-		return tariff_days_from_civil(y + 1, 1, 1) * DAY_S - off;
-	case RPT_SPAN:
-	default:
-		return span_to;
 	}
 }
 

@@ -180,15 +180,14 @@ static int flush(struct walk_tariff *wt, const struct rpe_meter *m,
 	for (int k = 0; k < wt->nc && !rc; k++) {
 		if (!wt->sum[k])
 			continue;
+		/* No version in force: the energy is counted, not priced. */
 		if (wt->c[k].version < 0) {
 			memset(&pc, 0, sizeof(pc));
-			pc.at = wt->first_at[k];
 			pc.wh = wt->sum[k];
 		} else if ((rc = price(&wt->set->engine, wt->c[k].rep, wt->sum[k], 0, &pc))) {
 			break;
 		}
 		pc.at = wt->first_at[k];
-		wt->sum[k] = 0;
 		rc = fn(m, &pc, arg);
 	}
 	for (int k = 0; k < wt->nc; k++)

@@ -346,6 +346,39 @@ static void test_daily_export(void **state)
 	tdb_teardown(&t);
 }
 
+/* A TOU segment that starts at 07:30: the hour 07:00-08:00 is half peak,
+ * half valley, split by time; the two such hours price as one class. */
+static void test_segment_inside_an_hour(void **state)
+{
+	struct report_result res;
+	struct report_args a;
+	struct tdb t;
+
+	(void)state;
+	tdb_setup(&t, DB_OPEN_CREATE);
+	exec(t.db,
+	     "INSERT INTO tariffs(code, name, created_at) VALUES ('H', 'h', 0);"
+	     "INSERT INTO tariff_versions(tariff_id, effective_from, kind, spec, created_at) VALUES "
+	     "  (1, 0, 'tou', 'tou peak=1.0000 valley=0.5000 purchase=0.8000 "
+	     "segments=07:30-22:00:peak,22:00-07:30:valley', 0);"
+	     "INSERT INTO meters(meter_no, tariff_id, mode, installed_at) VALUES ('7', 1, 'remote', 0);");
+	hour(t.db, 1, L(3, 7, 0), 1000);
+	hour(t.db, 1, L(4, 7, 0), 1001);
+	hour(t.db, 1, L(4, 8, 0), 500);
+	memset(&a, 0, sizeof(a));
+	a.from = JAN1;
+	a.to = FEB1;
+	a.utc_offset_min = OFF;
+	a.period = RPT_MONTH;
+	a.group = RPT_BY_ACCOUNT;
+	run(t.db, "energy", &a, &res);
+	/* 2001 Wh at 0.75 = 150.075 fen; the odd Wh goes to peak (listed
+	 * first on a tie); 500 Wh at 1.00. A meter without account. */
+	assert_row(&res, 0, 0, "2026-01\t(none)\t2.501\t0.000\t1.501\t0.000\t1.000\t2.00");
+	report_result_free(&res);
+	tdb_teardown(&t);
+}
+
 /* energy_day_hours follows energy_hourly through the poller's upsert
  * (db_poll_rollup adds to an hour) and a delete, hour by hour. */
 static void test_day_hours_follow_the_hourly_rollup(void **state)
@@ -394,6 +427,7 @@ int main(void)
 		cmocka_unit_test(test_freeze_demand_offline_alarms),
 		cmocka_unit_test(test_daily_export),
 		cmocka_unit_test(test_day_hours_follow_the_hourly_rollup),
+		cmocka_unit_test(test_segment_inside_an_hour),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
