@@ -64,6 +64,8 @@ static int run_poll(struct cli *c)
 	o.backup_keep_daily = c->cfg.backup_keep_daily;
 	o.backup_keep_weekly = c->cfg.backup_keep_weekly;
 	o.backup_keep_monthly = c->cfg.backup_keep_monthly;
+	o.export_daily_min = c->cfg.export_daily_min;
+	o.export_dir = c->cfg.export_dir;
 	/* The workers open their own connections. */
 	db_close(c->db);
 	c->db = NULL;

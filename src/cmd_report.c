@@ -202,6 +202,40 @@ const struct cli_cmd cmd_report = {
 	"[--out FILE]", "run a report (see `saledesk report list`, docs/reports.md)",
 	CLI_LOGIN, report_opts, 1, 1, run_report,
 };
+static const struct cli_opt export_opts[] = {
+	{ "day", "DATE", 0, "the site-local day (YYYY-MM-DD); default yesterday" },
+	{ "dir", "DIR", 0, "folder to write to; default [export] dir of the config" },
+	{ NULL, NULL, 0, NULL }
+};
+
+static int run_report_export(struct cli *c)
+{
+	const char *d = cli_get(c, "day"), *dir = cli_get(c, "dir");
+	int64_t off, day, v;
+	char path[PATH_MAX];
+	int rc;
+
+	if (d && strlen(d) != 10)
+		return cli_usage_error(c, "--day: a date, YYYY-MM-DD");
+	if ((rc = cli_login(c)))
+		return cli_fail(rc);
+	/* the site's offset is known once the database is open */
+	if (d && cli_parse_time(c, d, &v))
+		return cli_usage_error(c, "--day: %s", err_detail());
+	off = (int64_t)c->utc_offset_min * 60;
+	day = d ? v : (clock_now() + off) / DAY_S * DAY_S - off - DAY_S;
+	if ((rc = report_export_day(&c->s, day, c->utc_offset_min, dir ? dir : c->cfg.export_dir,
+				    path, sizeof(path))))
+		return cli_fail(rc);
+	printf("Wrote %s\n", path);
+	return 0;
+}
+
+const struct cli_cmd cmd_report_export = {
+	"report export", "[--day DATE] [--dir DIR]",
+	"write the daily energy export for a third-party platform (docs/reports-energy.md)",
+	CLI_LOGIN, export_opts, 0, 0, run_report_export,
+};
 const struct cli_cmd cmd_report_list = {
 	"report list", "", "list the reports", CLI_FORMAT, NULL, 0, 0, run_report_list,
 };

@@ -50,7 +50,7 @@ extern const struct cli_cmd cmd_alarm_list, cmd_alarm_ack;
 extern const struct cli_cmd cmd_backup, cmd_backup_verify, cmd_backup_list, cmd_restore;
 extern const struct cli_cmd cmd_account_activate, cmd_account_change, cmd_account_transfer,
 	cmd_account_replace_meter, cmd_account_carry, cmd_account_close, cmd_card_lost, cmd_card_reissue;
-extern const struct cli_cmd cmd_report, cmd_report_list;
+extern const struct cli_cmd cmd_report, cmd_report_list, cmd_report_export;
 
 /* Finishes `account open` with --issue-card, --fee or --pre (the form
  * already filled); returns the exit code. cmd_account_ops.c. */

@@ -106,6 +106,10 @@ static int handle(void *user, const char *section, const char *name,
 		ok = set_int(&c->backup_keep_monthly, value, 0, 1200);
 	else if (KEY("backup", "daily_at"))
 		ok = set_daily(&c->backup_daily_min, value);
+	else if (KEY("export", "dir"))
+		ok = value[0] ? set_path(p, c->export_dir, value) : 1;
+	else if (KEY("export", "daily_at"))
+		ok = set_daily(&c->export_daily_min, value);
 	else if (KEY("printer", "device"))
 		ok = value[0] ? set_path(p, c->printer, value) : 1;
 	else if (KEY("printer", "format"))
@@ -197,6 +201,7 @@ int config_load(const char *file_arg, const char *db_arg, struct config *cfg)
 	cfg->backup_keep_weekly = 4;
 	cfg->backup_keep_monthly = 12;
 	cfg->backup_daily_min = 2 * 60 + 30;
+	cfg->export_daily_min = 30;
 	snprintf(cfg->printer_format, sizeof(cfg->printer_format), "text");
 	cfg->printer_width = 32;
 	if ((rc = choose_file(file_arg, cfg->file, sizeof(cfg->file))))

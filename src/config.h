@@ -20,6 +20,9 @@ struct config {
 	int backup_daily_min;       /* [backup] daily_at: site-local minute of the
 				     * day the meter-reading service takes the
 				     * daily backup (default 02:30 = 150); -1 off */
+	char export_dir[PATH_MAX];  /* [export] dir: the daily energy export's folder; "" off */
+	int export_daily_min;       /* [export] daily_at: site-local minute the service
+				     * writes yesterday's file (default 00:30); -1 off */
 	char printer[PATH_MAX];     /* device, "file:PATH" or "cups:QUEUE"; "" none */
 	char printer_format[16];    /* "escpos" or "text" */
 	int printer_width;          /* characters per line: 32 or 48 */

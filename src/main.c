@@ -33,7 +33,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_setting_list, &cmd_setting_set,
 	&cmd_account_activate, &cmd_account_change, &cmd_account_transfer,
 	&cmd_account_replace_meter, &cmd_account_carry, &cmd_account_close, &cmd_card_lost, &cmd_card_reissue,
-	&cmd_report, &cmd_report_list,
+	&cmd_report, &cmd_report_list, &cmd_report_export,
 	NULL
 };
 

@@ -880,11 +880,12 @@ void poll_defaults(struct poll_opts *o)
 	o->keep_days = POLL_DEFAULT_KEEP_DAYS;
 	o->utc_offset_min = 480;
 	o->backup_daily_min = -1;
+	o->export_daily_min = -1;
 }
 
 int poll_run(const struct poll_opts *o)
 {
-	struct poll_backup_state backup = { "", 0 };
+	struct poll_backup_state backup = { "", 0 }, export = { "", 0 };
 	struct worker *v = NULL;
 	sigset_t set, old;
 	siginfo_t info;
@@ -906,12 +907,14 @@ int poll_run(const struct poll_opts *o)
 		rc = stop_workers(v, n);
 		/* A failed backup is logged; the cycle's result stands. */
 		poll_daily_backup(o, &backup);
+		poll_daily_export(o, &export);
 		goto out;
 	}
 	for (;;) {
 		/* The daily backup runs here, on the main thread, while the bus
 		 * threads go on polling (the copy is one read snapshot). */
 		poll_daily_backup(o, &backup);
+		poll_daily_export(o, &export);
 		sig = sigtimedwait(&set, &info, &tick);
 		if (sig == SIGHUP) {
 			/* A mistake in the file must not stop the polling: the

@@ -23,6 +23,9 @@ struct poll_opts {
 	int backup_daily_min; /* site-local minute of the day; -1 off */
 	const char *backup_dir;
 	int backup_keep_daily, backup_keep_weekly, backup_keep_monthly;
+	/* The daily energy export (poll_backup.c, docs/reports-energy.md) */
+	int export_daily_min; /* site-local minute of the day; -1 off */
+	const char *export_dir; /* NULL or "": off */
 };
 
 #define POLL_DEFAULT_INTERVAL_MS 10000
@@ -35,6 +38,8 @@ struct poll_opts {
 /* The settings row holding the site-local date ("YYYY-MM-DD") of the
  * last daily backup that succeeded, so a restart does not repeat it. */
 #define POLL_BACKUP_SETTING "backup.last_daily"
+/* The same for the daily energy export: the local date it last ran. */
+#define POLL_EXPORT_SETTING "export.last_daily"
 /* A failed daily backup (disk full, folder missing) is tried again
  * after this long, not every tick. */
 #define POLL_BACKUP_RETRY_MS (15 * 60 * 1000)
@@ -76,5 +81,11 @@ int poll_backup_due(int64_t now, int utc_offset_min, int daily_min, const char *
  * POLL_BACKUP_RETRY_MS; it never stops the service. Returns 1 if a
  * backup was taken, 0 if none was due, or a negative SD_ code (logged). */
 int poll_daily_backup(const struct poll_opts *o, struct poll_backup_state *st);
+
+/* Writes yesterday's daily energy export into o->export_dir once a day at
+ * o->export_daily_min (report_export_daily), the same way: remembered in
+ * the database, retried after a failure. Returns 1 when written, 0 when
+ * not due, or a negative SD_ code (logged). */
+int poll_daily_export(const struct poll_opts *o, struct poll_backup_state *st);
 
 #endif

@@ -139,3 +139,23 @@ int report_audit_export(const struct session *s, const struct report_def *def,
 		db_rollback(s->db);
 	return rc;
 }
+
+int report_export_day(const struct session *s, int64_t day_start, int utc_offset_min,
+		      const char *dir, char *path, unsigned len)
+{
+	int rc;
+
+	if ((rc = perm_check(s, PERM_REPORT_ENERGY)))
+		return rc;
+	if (!dir || !dir[0])
+		return err_set(-SD_CONFIG, "no export folder: give --dir or set [export] dir");
+	if ((rc = report_export_daily(s->db, day_start, utc_offset_min, dir, path, len)))
+		return rc;
+	if ((rc = db_begin(s->db)))
+		return rc;
+	if ((rc = audit_log(s, "report.export", "energy-daily", "day=%lld file=%s",
+			    (long long)day_start, path)) ||
+	    (rc = db_commit(s->db)))
+		db_rollback(s->db);
+	return rc;
+}

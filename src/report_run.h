@@ -38,4 +38,10 @@ int report_audit_export(const struct session *s, const struct report_def *def,
 			const struct report_args *a, const char *format, const char *path,
 			const struct report_result *res);
 
+/* Writes the daily energy export of the site-local day starting at
+ * day_start into dir (report_export_daily) and audits it; path gets the
+ * file. Needs PERM_REPORT_ENERGY. */
+int report_export_day(const struct session *s, int64_t day_start, int utc_offset_min,
+		      const char *dir, char *path, unsigned len);
+
 #endif
