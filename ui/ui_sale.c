@@ -13,6 +13,7 @@
 
 #include "account.h"
 #include "err.h"
+#include "meter_view.h"
 #include "money.h"
 #include "perm.h"
 #include "reader.h"
@@ -42,6 +43,12 @@ struct screen {
 	int n_last;
 	int64_t balance;
 	int has_balance;
+	/* a remote sale's recharge, followed on screen until the
+	 * meter-reading service says done or failed */
+	int64_t command_id;
+	char command_meter[16];
+	char command_state[8];
+	char result_base[380];  /* the result line without the recharge's state */
 };
 
 static int zh(const struct ui *u)
@@ -348,11 +355,57 @@ static void result_text(struct screen *ss, const struct sale_result *res)
 			 err_text(res->print_rc, why, sizeof(why)), _("reprint from Receipts"));
 	else
 		snprintf(ss->result + n, sizeof(ss->result) - n, "%s", _("printed"));
+	ss->command_id = res->command_id;
+	ss->command_state[0] = 0;
 	if (res->command_id) {
+		snprintf(ss->command_meter, sizeof(ss->command_meter), "%s", res->sale.meter_no);
+		/* the line so far, cut at a character start if it must be */
+		n = strlen(ss->result);
+		if (n >= sizeof(ss->result_base)) {
+			n = sizeof(ss->result_base) - 1;
+			while (n && (ss->result[n] & 0xC0) == 0x80)
+				n--;
+		}
+		memcpy(ss->result_base, ss->result, n);
+		ss->result_base[n] = 0;
 		n = strlen(ss->result);
 		snprintf(ss->result + n, sizeof(ss->result) - n, " · %s",
 			 _("recharge queued for the meter-reading service"));
 	}
+}
+
+static int find_command(const struct meter_cmd *c, void *ctx)
+{
+	struct screen *ss = ctx;
+
+	if (c->id != ss->command_id)
+		return 0;
+	snprintf(ss->command_state, sizeof(ss->command_state), "%s", c->state);
+	if (!strcmp(c->state, "done"))
+		snprintf(ss->result, sizeof(ss->result), "%s · %s", ss->result_base,
+			 _("recharge DONE: the meter has the credit"));
+	else if (!strcmp(c->state, "failed"))
+		snprintf(ss->result, sizeof(ss->result), "%s · %s: %s", ss->result_base,
+			 _("recharge FAILED"), c->reason);
+	else if (!strcmp(c->state, "sent"))
+		snprintf(ss->result, sizeof(ss->result), "%s · %s", ss->result_base,
+			 _("recharge sent to the meter…"));
+	if (!strcmp(c->state, "failed"))
+		ss->result_ok = 0;
+	return 1;
+}
+
+/* Whether the screen still waits for its recharge's confirmation. */
+static int following(const struct screen *ss)
+{
+	return ss->command_id && strcmp(ss->command_state, "done") &&
+	       strcmp(ss->command_state, "failed");
+}
+
+/* Reads the recharge's state again (a tick of the screen's timer). */
+static void follow_command(struct screen *ss)
+{
+	meter_view_commands(&ss->u->s, ss->command_meter, 20, find_command, ss);
 }
 
 /* The second Enter: sell what the quote showed. */
@@ -515,7 +568,12 @@ int ui_sale_account(struct ui *u, const char *account_no)
 		ui_frame(u, keys, &top, &bottom);
 		draw(ss, top, bottom);
 		refresh();
-		key = ui_fkeys_map(keys, ui_getkey());
+		/* a queued recharge is followed on a timer; otherwise keys only */
+		key = ui_fkeys_map(keys, following(ss) ? ui_getkey_timeout(1000) : ui_getkey());
+		if (key == UI_K_TICK) {
+			follow_command(ss);
+			continue;
+		}
 		if (key == UI_F(10)) {
 			u->quit = 1;
 			break;

@@ -111,6 +111,31 @@ ui_expect "reported lost" "the card is reported lost"
 is "$(db "SELECT status FROM cards WHERE serial = '0102030405060708'")" lost "...in the database"
 ui_keys Enter
 ui_keys Escape
+ui_keys Escape
+ui_expect "Main menu" "back to the menu"
+
+# ---- a remote recharge's confirmation on the sale screen ----
+vcard_ctl remove >/dev/null
+ui_expect "no card" "the card is out of the reader" 10
+expect_rc 0 "an account with a remote meter" as li cashier-pw-1 account open --name "赵六" \
+	--room 304 --meter 202400000004 --tariff RES --mode remote
+db "INSERT INTO meter_state(meter_id, updated_at, read_at, online, purchase_count)
+	SELECT id, 0, 0, 1, 3 FROM meters WHERE meter_no = '202400000004'"
+ui_keys s
+ui_expect "find the account" "s asks which account"
+ui_type "赵六"
+ui_keys Enter
+ui_expect "202400000004 remote" "the sale screen opens on the remote meter"
+ui_type "30"; ui_keys Enter Enter
+ui_expect "recharge queued for the meter-reading service" "the sale queues the recharge" 20
+is "$(db "SELECT state || ' ' || purchase_seq || ' ' || amount FROM commands WHERE kind = 'recharge'")" \
+	"queued 4 3000" "...as purchase 4 for 30.00"
+# the meter-reading service takes it, then confirms it
+db "UPDATE commands SET state = 'sent', updated_at = 1 WHERE kind = 'recharge'"
+ui_expect "recharge sent to the meter" "the screen follows it: sent" 10
+db "UPDATE commands SET state = 'done', updated_at = 2 WHERE kind = 'recharge'"
+ui_expect "recharge DONE: the meter has the credit" "...and done, without a key pressed" 10
+ui_keys Escape
 ui_keys F10
 sleep 1
 expect_rc 0 "the audit trail has each operation" as_admin audit list --last 12
