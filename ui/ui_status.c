@@ -139,6 +139,10 @@ void ui_status_draw(const struct ui *u, int y)
 			 (long long)pulse.alarms);
 	snprintf(head, sizeof(head), " %s %s (%s) │ %s │ %s │ ", _("Operator"), u->s.login, roles,
 		 shift, reader);
+	/* On a narrow terminal the operator's login alone, so the service
+	 * and the alarms, which matter more, stay on the line. */
+	if (ui_text_width(head) + ui_text_width(svc) + 3 + ui_text_width(alarms) > COLS)
+		snprintf(head, sizeof(head), " %s │ %s │ %s │ ", u->s.login, shift, reader);
 	attrset(ui_attr(UI_C_BAR));
 	ui_put(y, 0, "", COLS, 1);
 	x = ui_put(y, 0, head, COLS, 0);
