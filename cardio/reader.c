@@ -319,6 +319,25 @@ static int reconnect(struct card_reader *r)
 	return rv == SCARD_S_SUCCESS ? 0 : pcsc_err(rv, "cannot reconnect to the card");
 }
 
+/* Tests only (SALEDESK_FAULT=reader:reset): before the process's first
+ * transaction, another handle resets the card through pcscd, as another
+ * program on this PC would, so the reconnect below is exercised against
+ * the real stack. */
+static void fault_foreign_reset(struct card_reader *r)
+{
+	static int done;
+	const char *f = getenv("SALEDESK_FAULT");
+	SCARDHANDLE h2;
+	DWORD proto;
+
+	if (done || !f || strcmp(f, "reader:reset"))
+		return;
+	done = 1;
+	if (SCardConnect(r->ctx, r->name, SCARD_SHARE_SHARED, SCARD_PROTOCOL_T0, &h2, &proto) ==
+	    SCARD_S_SUCCESS)
+		SCardDisconnect(h2, SCARD_RESET_CARD);
+}
+
 int reader_begin(struct card_reader *r)
 {
 	LONG rv;
@@ -326,6 +345,7 @@ int reader_begin(struct card_reader *r)
 
 	if (!r->connected)
 		return err_set(-SD_NO_CARD, "insert a card");
+	fault_foreign_reset(r);
 	rv = SCardBeginTransaction(r->h);
 	if (rv == SCARD_W_RESET_CARD) {
 		if ((rc = reconnect(r)))
