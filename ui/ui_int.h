@@ -83,6 +83,10 @@ int ui_getkey_timeout(int ms);
  * and reported as UI_K_CARD. The descriptor stays the caller's. */
 void ui_term_wakeup(int fd);
 
+/* Moves *first, the top line shown of n lines rows at a time, for an
+ * arrow, Page Up/Down, Home or End key; returns 1 when key was one. */
+int ui_scroll_key(int key, int *first, int rows, int n);
+
 /* True for Enter in any of its spellings (CR, LF, keypad Enter). */
 int ui_is_enter(int key);
 

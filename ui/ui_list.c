@@ -210,3 +210,24 @@ int ui_list_key(struct ui_list *l, int key, int page)
 		l->sel = 0;
 	return 1;
 }
+
+int ui_scroll_key(int key, int *first, int rows, int n)
+{
+	int last = n > rows ? n - rows : 0;
+
+	if (key == UI_K(KEY_DOWN))
+		*first = *first < last ? *first + 1 : *first;
+	else if (key == UI_K(KEY_UP))
+		*first = *first > 0 ? *first - 1 : 0;
+	else if (key == UI_K(KEY_NPAGE))
+		*first = *first + rows < last ? *first + rows : last;
+	else if (key == UI_K(KEY_PPAGE))
+		*first = *first > rows ? *first - rows : 0;
+	else if (key == UI_K(KEY_HOME))
+		*first = 0;
+	else if (key == UI_K(KEY_END))
+		*first = last;
+	else
+		return 0;
+	return 1;
+}

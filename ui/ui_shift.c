@@ -98,14 +98,8 @@ static void view_text(struct ui *u, const char *title, const char *head, const c
 			u->quit = 1;
 		else if (key == UI_ESC || ui_is_enter(key))
 			break;
-		else if (key == UI_K(KEY_DOWN) && first + rows < n)
-			first++;
-		else if (key == UI_K(KEY_UP) && first > 0)
-			first--;
-		else if (key == UI_K(KEY_NPAGE))
-			first = first + rows < n - rows ? first + rows : (n > rows ? n - rows : 0);
-		else if (key == UI_K(KEY_PPAGE))
-			first = first > rows ? first - rows : 0;
+		else
+			ui_scroll_key(key, &first, rows, n);
 	}
 	ui_pop(u);
 	free(lines);
