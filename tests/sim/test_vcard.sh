@@ -136,8 +136,15 @@ like "count error is written back to the card" "$("$V" image show "$W/gap.img")"
 "$V" image personalise "$W/two.img" --keys test --account 2002 --meter 11 --meter 12 >/dev/null
 "$V" image purchase "$W/two.img" --keys test --seq 1 --amount 300 >/dev/null
 "$V" image meter-insert "$W/two.img" --keys test --meter-state "$W/ma.state" --meter-no 11 >/dev/null
+# an unopened meter takes the account's count from the opening card (spec
+# 12.2): purchase 1 went to meter 11, so meter 12 opens at 1, credits nothing
 out=$("$V" image meter-insert "$W/two.img" --keys test --meter-state "$W/mb.state" --meter-no 12)
-like "N = M+1 with the return file written: Err-34 return file not empty" "$out" "result: 35 .*remaining: 0"
+like "a new meter opens at the account's count; a purchase another meter took is not credited" \
+	"$out" "result: 01 .*count: 1 .*remaining: 0"
+"$V" image purchase "$W/two.img" --keys test --seq 2 --amount 200 >/dev/null
+"$V" image meter-insert "$W/two.img" --keys test --meter-state "$W/ma.state" --meter-no 11 >/dev/null
+out=$("$V" image meter-insert "$W/two.img" --keys test --meter-state "$W/mb.state" --meter-no 12)
+like "N = M+1 with the return file written: Err-34 return file not empty" "$out" "result: 35 .*count: 1 .*remaining: 0"
 # hoarding limit: refused, and nothing written back
 "$V" image new "$W/hoard.img" --serial 4142434445464748 >/dev/null
 "$V" image personalise "$W/hoard.img" --keys test --account 3003 --meter 21 >/dev/null
