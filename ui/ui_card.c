@@ -18,6 +18,7 @@
 
 #include "card.h"
 #include "err.h"
+#include "log.h"
 #include "reader.h"
 #include "sale.h"
 #include "ui_int.h"
@@ -114,9 +115,10 @@ static int checkpoint(struct ui_card *w, int *resumed)
 }
 
 /* Reads the card plainly and publishes it. Returns 1 when published, 0
- * when the card did not answer (not powered yet, or gone), or a negative
- * code when pcscd or the reader went away. */
-static int read_card(struct ui_card *w, struct card_reader *r)
+ * when the card did not answer (not powered yet, or gone), 2 when it
+ * answered wrongly (the last try publishes that, with last), or a
+ * negative code when pcscd or the reader went away. */
+static int read_card(struct ui_card *w, struct card_reader *r, int last)
 {
 	struct card_state st;
 	struct ui_card_info n;
@@ -130,8 +132,14 @@ static int read_card(struct ui_card *w, struct card_reader *r)
 	if (rc == -SD_PCSC_DOWN || rc == -SD_NO_READER)
 		return rc;
 	if (rc) {
+		/* a card still settling after insertion (or after another
+		 * program's reset) can answer wrongly once: read it again
+		 * before telling the cashier it is unreadable */
+		if (!last)
+			return 2;
 		n.state = UI_CARD_ERROR;
 		err_text(rc, n.text, sizeof(n.text));
+		log_warn("card watcher: the card in the reader cannot be read: %s", n.text);
 		publish(w, &n);
 		return 1;
 	}
@@ -203,7 +211,7 @@ static void *watch(void *arg)
 			 * inserted (or reset by the sale) may not answer yet. */
 			rc = tries ? 1 : in_reader(r);
 			if (rc == 1)
-				rc = read_card(w, r);
+				rc = read_card(w, r, tries + 1 >= READ_TRIES);
 			else if (rc == 0) {
 				publish_state(w, UI_CARD_NONE, 0);
 				present = 0;
@@ -218,16 +226,22 @@ static void *watch(void *arg)
 			}
 			if (present == 0)
 				continue;
-			if (rc == 0 && ++tries < READ_TRIES) {
+			if ((rc == 0 || rc == 2) && ++tries < READ_TRIES) {
 				nap(w, 200);
 				continue;
 			}
-			if (rc == 0)
+			tries = 0;
+			if (rc == 0) {
+				/* pcscd says a card is there but it does not answer
+				 * (still powering up on a busy PC, or dead): say so,
+				 * and keep trying, presence first, every second */
 				publish_state(w, UI_CARD_ERROR,
 					      err_set(-SD_NO_CARD, "the card does not answer: take it "
 								   "out and insert it again"));
+				nap(w, 1000);
+				continue;
+			}
 			present = 1;
-			tries = 0;
 			continue;
 		}
 		pthread_mutex_lock(&w->mu);
