@@ -43,7 +43,7 @@ static const struct spec specs[] = {
 	{ "account_no", N_("Account number"), N_("blank: the next free number") },
 	/* not account_form_set() fields: the opening's own */
 	{ "fee", N_("Opening fee (yuan)"), N_("0: none; a receipt in your shift") },
-	{ "card", N_("Issue the card now"), N_("y (a blank card in the reader) or n") },
+	{ "card", N_("Issue the card now"), N_("y: a blank card in the reader; empty: later") },
 };
 #define N_SPECS (int)(sizeof(specs) / sizeof(specs[0]))
 #define F_FEE (N_SPECS - 2)
@@ -147,10 +147,12 @@ static int submit(struct ui *u, struct ui_form *fm)
 	o.io.zh = !strncmp(u->cfg.locale, "zh", 2);
 	if (fm->fields[F_FEE].text[0])
 		money_parse(fm->fields[F_FEE].text, MONEY_ALLOW_ZERO, &o.fee);
-	if (has_card_meter(&form) && strcmp(fm->fields[F_CARD].text, "n"))
+	if (has_card_meter(&form) && !strcmp(fm->fields[F_CARD].text, "y"))
 		o.flags = ACCOUNT_ISSUE_CARD;
 	if (o.flags) {
-		if ((k = ui_keys_need(u)) <= 0)
+		if ((k = ui_keys_need_why(u, _("Issuing the card writes it: the card keys are "
+					       "locked. An administrator types the key-file "
+					       "passphrase once for this desk."))) <= 0)
 			return k < 0 ? 0 : -1;
 		o.io.ring = u->ring;
 		ui_progress(_("Opening the account and issuing its card…"));

@@ -123,7 +123,9 @@ static int perform(struct op *o, const char *title, const char *done)
 	o->io.cfg = &u->cfg;
 	o->io.zh = !strncmp(u->cfg.locale, "zh", 2);
 	if (card) {
-		if ((k = ui_keys_need(u)) <= 0)
+		if ((k = ui_keys_need_why(u, _("This operation writes the customer's card: the card "
+					       "keys are locked. An administrator types the key-file "
+					       "passphrase once for this desk."))) <= 0)
 			return k < 0 ? 0 : -1;
 		o->io.ring = u->ring;
 	}
