@@ -38,7 +38,7 @@ struct ask {
 static void add_def(const struct report_def *def, void *arg)
 {
 	ui_list_add(arg, (const char *[]){ def->name, report_is_finance(def) ? _("finance") : _("energy"),
-					   _(def->title) });
+					   def->title });
 }
 
 /* Parses a period word (English or translated) the report takes. */
@@ -236,7 +236,7 @@ static int one_report(struct ui *u, const struct report_def *def)
 	build(k, by_hint, group_hint, sizeof(by_hint));
 	fm.fields = k->f;
 	fm.n = k->nf;
-	snprintf(intro, sizeof(intro), "%s: %s", def->name, _(def->title));
+	snprintf(intro, sizeof(intro), "%s: %s", def->name, def->title);
 	while (!u->quit) {
 		fm.focus = 0;   /* back from a result: the dates first */
 		rc = ui_form_run(u, N_("Report"), intro, &fm, check, done, k);

@@ -186,4 +186,17 @@ pick sales
 ui_keys F2
 ui_expect "tech may not run finance" "a technician asking for sales is refused"
 ui_expect "Ask an administrator" "...and told what to do"
+
+# ---- in Chinese: the form takes 日 (day), the chart speaks Chinese ----
+ui_start LANGUAGE=zh_CN
+UI_LOGIN_MARK=密码 ui_login admin "$ADMIN_PW"
+ui_expect "报表" "the Chinese menu has 报表 (Reports)"
+ui_keys v
+ui_wait "选择报表后按回车" && ui_keys Enter
+ui_wait "开始日期" && ui_expect "日" "...the form's period is 日 (by day)"
+ui_keys C-u; ui_type 2026-01-01; ui_keys Tab C-u; ui_type 2026-01-31; ui_keys Tab C-u; ui_type 日; ui_keys F2
+ui_expect "第 1 张表，共 2 张：Sales" "...the result names its table in Chinese"
+ui_keys F5
+ui_expect "每日净收入（元），合计 210.00" "...and the chart: net income per day, 210.00"
+like "^ 2026-01-10 █{31} 10\.00$" "...with the same bars"
 tap_done
