@@ -186,6 +186,24 @@ static int chart_keys(struct view *v)
 	return 0;
 }
 
+/* The meters of the sparklines, sorted and each once (a large site has
+ * thousands: sorted so each row finds its own by bsearch), and their
+ * zeroed series. */
+static void spark_labels(struct view *v, const struct rpt_table *t)
+{
+	int rows = rpt_table_rows(t), n = 0;
+
+	v->c.label = ui_xcalloc((size_t)rows + 1, sizeof(*v->c.label));
+	for (int i = 0; i < rows; i++)
+		snprintf(v->c.label[i], sizeof(v->c.label[0]), "%s", rpt_table_cell(t, i, 1));
+	qsort(v->c.label, (size_t)rows, sizeof(v->c.label[0]), key_cmp);
+	for (int i = 0; i < rows; i++)
+		if (!n || strcmp(v->c.label[n - 1], v->c.label[i]))
+			memmove(v->c.label[n++], v->c.label[i], sizeof(v->c.label[0]));
+	v->c.nser = n;
+	v->c.ser = ui_xcalloc((size_t)n * (size_t)v->c.n + 1, sizeof(int64_t));
+}
+
 /* Works out which charts the result has and sums their values. */
 static void chart_load(struct view *v)
 {
@@ -206,35 +224,23 @@ static void chart_load(struct view *v)
 	v->has_bars = 1;
 	v->has_sparks = energy && r->a.period == RPT_DAY && r->a.group == RPT_BY_METER;
 	if (v->has_sparks)
-		v->c.label = ui_xcalloc((size_t)rpt_table_rows(t) + 1, sizeof(*v->c.label));
+		spark_labels(v, t);
 	for (int i = 0; i < rpt_table_rows(t); i++) {
 		char *k = bsearch(rpt_table_cell(t, i, 0), v->c.key, (size_t)v->c.n, sizeof(v->c.key[0]),
 				  key_cmp);
 		int64_t val = cell_units(rpt_table_cell(t, i, vcol), v->c.dec);
-		int p, s;
+		char *l;
+		int p;
 
 		if (!k)
 			continue;
 		p = (int)((k - v->c.key[0]) / (int)sizeof(v->c.key[0]));
 		v->c.sum[p] += val;
-		if (!v->has_sparks)
+		if (!v->has_sparks || !(l = bsearch(rpt_table_cell(t, i, 1), v->c.label,
+						    (size_t)v->c.nser, sizeof(v->c.label[0]), key_cmp)))
 			continue;
-		for (s = 0; s < v->c.nser; s++)
-			if (!strcmp(v->c.label[s], rpt_table_cell(t, i, 1)))
-				break;
-		if (s == v->c.nser) {
-			snprintf(v->c.label[s], sizeof(v->c.label[0]), "%s", rpt_table_cell(t, i, 1));
-			v->c.nser++;
-			/* grown a meter at a time: rows are few hundred at most a screen */
-			v->c.ser = realloc(v->c.ser, (size_t)v->c.nser * (size_t)v->c.n * sizeof(int64_t));
-			if (!v->c.ser) {
-				v->has_sparks = 0;
-				v->c.nser = 0;
-				continue;
-			}
-			memset(v->c.ser + (size_t)s * (size_t)v->c.n, 0, (size_t)v->c.n * sizeof(int64_t));
-		}
-		v->c.ser[(size_t)s * (size_t)v->c.n + (size_t)p] += val;
+		v->c.ser[(size_t)((l - v->c.label[0]) / (int)sizeof(v->c.label[0])) * (size_t)v->c.n +
+			 (size_t)p] += val;
 	}
 }
 

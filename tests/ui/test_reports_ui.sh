@@ -166,6 +166,17 @@ grep -q $'^2026-01-03,000001000001,3.000,' "$work/energy.csv" && ok "...meter 1 
 a=$(q "SELECT actor || ' ' || object || ' ' || details FROM audit WHERE action = 'report.export'")
 [[ "$a" == "admin energy from=1767196800 to=1767628800 format=csv file=$work/energy.csv rows=16" ]] &&
 	ok "the export is audited: report, span, format, file, rows" || not_ok "audit: $a"
+ui_keys F6
+ui_wait "Save the report" && ui_keys C-u
+ui_type "$work/energy.txt"; ui_keys F2
+ui_expect "End the file name with .csv or .xlsx." "a name that is neither .csv nor .xlsx is refused"
+ui_keys C-u; ui_type "$work/energy.xlsx"; ui_keys F2
+ui_expect "energy.xlsx (16 rows)" "...and .xlsx saves a workbook"
+ui_keys Enter
+check "...a valid zip" unzip -tqq "$work/energy.xlsx"
+contains "$(unzip -p "$work/energy.xlsx" xl/sharedStrings.xml)" "000001000001" "...with the meters in it"
+[ "$(q "SELECT count(*) FROM audit WHERE action = 'report.export' AND details LIKE '%format=xlsx file=$work/energy.xlsx rows=16'")" = 1 ] &&
+	ok "...audited too" || not_ok "no audit row of the xlsx"
 ui_keys Escape Escape Escape
 ui_expect "Choose a screen" "Esc goes back to the menu"
 
