@@ -311,6 +311,8 @@ static void draw_sparks(struct view *v, int y, int bottom)
 	sw = COLS - 2 - lw - 1 - 14;
 	if (sw > c->n)
 		sw = c->n;
+	if (sw < 1)
+		sw = 1;
 	snprintf(head, sizeof(head), _("kWh per day, %s to %s, a block a day"),
 		 c->key[c->n > sw ? c->n - sw : 0], c->key[c->n - 1]);
 	attrset(A_BOLD | A_UNDERLINE);
