@@ -1,10 +1,8 @@
 /* cmd_report: `saledesk report NAME` for every report of both families
  * (docs/reports.md) and `saledesk report list`. */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "cli.h"
 #include "clock.h"
@@ -47,33 +45,6 @@ static int parse_span(struct cli *c, struct report_args *a)
 	return 0;
 }
 
-/* Writes res where --out says (atomically: a temporary file renamed) or
- * to standard output. */
-static int write_out(struct cli *c, const struct report_result *res, enum report_format fmt,
-		     unsigned flags)
-{
-	const char *out = cli_get(c, "out");
-	char tmp[4200];
-	FILE *fp;
-	int rc;
-
-	if (fmt == REPORT_FMT_XLSX)
-		return report_write_xlsx(res, out);
-	if (!out)
-		return report_render(res, stdout, fmt, flags, clock_now(), c->utc_offset_min);
-	snprintf(tmp, sizeof(tmp), "%s.tmp%ld", out, (long)getpid());
-	if (!(fp = fopen(tmp, "w")))
-		return err_set(-SD_IO, "cannot write %s: %s", out, strerror(errno));
-	rc = report_render(res, fp, fmt, flags, clock_now(), c->utc_offset_min);
-	if (fclose(fp) && !rc)
-		rc = err_set(-SD_IO, "cannot write %s: %s", out, strerror(errno));
-	if (!rc && rename(tmp, out))
-		rc = err_set(-SD_IO, "cannot write %s: %s", out, strerror(errno));
-	if (rc)
-		unlink(tmp);
-	return rc;
-}
-
 static int run_report(struct cli *c)
 {
 	const struct report_def *def = report_find(c->argv[0]);
@@ -97,7 +68,7 @@ static int run_report(struct cli *c)
 			return cli_usage_error(c, "--bom is for --format csv or tsv");
 		flags |= RPT_WRITE_BOM;
 	}
-	a.period = RPT_SPAN;
+	report_args_defaults(def, &a);
 	if ((v = cli_get(c, "by")) && report_period_parse(v, &a.period))
 		return cli_usage_error(c, "--by: %s", err_detail());
 	if (!(def->periods & (1u << a.period)))
@@ -138,9 +109,10 @@ static int run_report(struct cli *c)
 		return cli_fail(rc);
 	if ((v = cli_get(c, "of")) && a.operator_id != c->s.operator_id)
 		report_subtitle_add(&res, "operator %s", v);
-	rc = write_out(c, &res, fmt, flags);
-	if (!rc && out)
-		rc = report_audit_export(&c->s, def, &a, fmt_name, out, &res);
+	if (out)
+		rc = report_save(&c->s, def, &a, &res, fmt, flags, out);
+	else
+		rc = report_render(&res, stdout, fmt, flags, clock_now(), c->utc_offset_min);
 	if (!rc && cli_get(c, "print"))
 		rc = report_print(&c->s, &c->cfg, !strncmp(c->cfg.locale, "zh", 2), def, &a, &res);
 	report_result_free(&res);

@@ -1,11 +1,14 @@
 /* report_run: permissions, printing and auditing of reports. */
 #include "report_run.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
+#include "clock.h"
 #include "db_account.h"
 #include "err.h"
 #include "perm.h"
@@ -120,6 +123,64 @@ int report_print(const struct session *s, const struct config *cfg, int zh,
 	else
 		rc = sale_print_doc(cfg, zh, doc);
 	free(doc);
+	return rc;
+}
+
+void report_args_defaults(const struct report_def *def, struct report_args *a)
+{
+	for (int p = RPT_SPAN; p <= RPT_YEAR; p++)
+		if (def->periods & (1u << p)) {
+			a->period = (enum report_period)p;
+			break;
+		}
+	for (int g = RPT_BY_NONE; g <= RPT_BY_SITE; g++)
+		if (def->groups & (1u << g)) {
+			a->group = (enum report_group)g;
+			break;
+		}
+}
+
+unsigned report_filters(const struct report_def *def)
+{
+	const unsigned places = REPORT_F_BUILDING | REPORT_F_ACCOUNT | REPORT_F_METER;
+
+	/* What the finance reports refuse (rpt_refuse) is the complement. */
+	if (!strcmp(def->name, "sales"))
+		return places | REPORT_F_SHIFT;
+	if (!strcmp(def->name, "shift") || !strcmp(def->name, "zreport"))
+		return REPORT_F_SHIFT;
+	if (!strcmp(def->name, "daily-close"))
+		return 0;
+	return places;
+}
+
+int report_save(const struct session *s, const struct report_def *def,
+		const struct report_args *a, const struct report_result *res,
+		enum report_format fmt, unsigned flags, const char *path)
+{
+	static const char *const names[] = { "table", "text", "tsv", "csv", "xlsx" };
+	char tmp[4200];
+	FILE *fp;
+	int rc;
+
+	if (!path || !path[0])
+		return err_set(-SD_USAGE, "no file to write the report to");
+	if (fmt == REPORT_FMT_XLSX) {
+		rc = report_write_xlsx(res, path);
+	} else {
+		snprintf(tmp, sizeof(tmp), "%s.tmp%ld", path, (long)getpid());
+		if (!(fp = fopen(tmp, "w")))
+			return err_set(-SD_IO, "cannot write %s: %s", path, strerror(errno));
+		rc = report_render(res, fp, fmt, flags, clock_now(), a->utc_offset_min);
+		if (fclose(fp) && !rc)
+			rc = err_set(-SD_IO, "cannot write %s: %s", path, strerror(errno));
+		if (!rc && rename(tmp, path))
+			rc = err_set(-SD_IO, "cannot write %s: %s", path, strerror(errno));
+		if (rc)
+			unlink(tmp);
+	}
+	if (!rc)
+		rc = report_audit_export(s, def, a, names[fmt], path, res);
 	return rc;
 }
 

@@ -31,6 +31,33 @@ int report_print(const struct session *s, const struct config *cfg, int zh,
 		 const struct report_def *def, const struct report_args *a,
 		 const struct report_result *res);
 
+/* Sets a->period and a->group to the first the report takes (the
+ * offline report is by meter, demand by month): what a CLI or screen
+ * starts from before the operator's choices. */
+void report_args_defaults(const struct report_def *def, struct report_args *a);
+
+/* The filters a report takes besides its groupings and periods. */
+enum report_filter {
+	REPORT_F_BUILDING = 1 << 0,
+	REPORT_F_ACCOUNT = 1 << 1,
+	REPORT_F_METER = 1 << 2,
+	REPORT_F_SHIFT = 1 << 3,
+};
+
+/* Returns the enum report_filter bits def takes (the finance reports
+ * refuse the others with a usage error; docs/reports.md). */
+unsigned report_filters(const struct report_def *def);
+
+/* Writes res to path in fmt (flags: enum rpt_write_flags) the way
+ * `--out` does — a temporary file beside it renamed, so a half-written
+ * file never has the name; XLSX through report_write_xlsx — and audits
+ * the export (report_audit_export, format named as `--format`). The CLI
+ * and the UI's report screen both save through here. Returns 0 or a
+ * negative SD_ code with a detail. */
+int report_save(const struct session *s, const struct report_def *def,
+		const struct report_args *a, const struct report_result *res,
+		enum report_format fmt, unsigned flags, const char *path);
+
 /* Writes the audit row of an export of res (report def, format) to path:
  * "report.export", the report's name, and the span, format, file and row
  * count. */

@@ -284,6 +284,19 @@ int ui_wrap(const char *text, int y, int x, int w, int draw);
  * top-left corner in *y, *x (the inside starts at y+1, x+2). */
 void ui_box(int h, int w, const char *title, attr_t attr, int *y, int *x);
 
+/* ---- charts (ui_chart.c) ----------------------------------------------- */
+
+/* Draws a sparkline of v[0..n) at (y, x): one block element (▁..█) a
+ * value scaled to the largest, negatives as the lowest; the last width
+ * values when there are more (and never past the screen's edge). Returns
+ * the columns drawn. */
+int ui_spark(int y, int x, int width, const int64_t *v, int n);
+
+/* Draws a horizontal bar of full blocks (█) at (y, x) for |value|, max
+ * filling width columns (rounded; a value above zero shows at least one
+ * block). Returns the columns drawn. */
+int ui_hbar(int y, int x, int width, int64_t value, int64_t max);
+
 /* ---- card watcher --------------------------------------------------- */
 
 /* What the watcher last saw in the reader. */
@@ -361,6 +374,9 @@ int ui_operators(struct ui *u);
 int ui_tariffs(struct ui *u);
 int ui_audit(struct ui *u);
 int ui_password(struct ui *u);
+/* The reports (ui_reports.c): pick one, its span and filters, the result
+ * with its charts, saved as CSV or XLSX. */
+int ui_reports(struct ui *u);
 
 /* Asks for a new password for login twice, under the screen title title
  * (N_()), and sets it; 1 when set, 0 when left, -1 for quit. */

@@ -26,6 +26,9 @@ static const struct entry entries[] = {
 	{ 'o', N_("Operators"), PERM_OPERATOR_MANAGE, ui_operators, NULL },
 	{ 't', N_("Tariffs"), PERM_TARIFF_MANAGE, ui_tariffs, NULL },
 	{ 'a', N_("Audit log"), PERM_AUDIT_VIEW, ui_audit, NULL },
+	/* Every role may run energy reports; the domain refuses the rest
+	 * (finance for a technician) with its own sentence. */
+	{ 'v', N_("Reports"), PERM_REPORT_ENERGY, ui_reports, NULL },
 	/* Meters (issue 6): the list, the alarms, the bus test. */
 	{ 'm', N_("Meters"), PERM_ACCOUNT_VIEW, ui_meters, NULL },
 	{ 'w', N_("Alarms"), PERM_ACCOUNT_VIEW, ui_alarms, NULL },

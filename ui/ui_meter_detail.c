@@ -129,21 +129,14 @@ static int load(struct detail *d)
 	return 0;
 }
 
-/* Draws a sparkline of the last points (at most width) at (y, x). */
+/* The sparkline of the last points (at most width) at (y, x). */
 static void spark(int y, int x, int width, const struct mv_point *p, int n)
 {
-	static const char *const bars[] = { "▁", "▂", "▃", "▄", "▅", "▆", "▇", "█" };
-	int64_t lo = 0, hi = 0;
-	int i, first = n > width ? n - width : 0;
+	int64_t v[SPARK_MAX];
 
-	for (i = first; i < n; i++)
-		if (p[i].value > hi)
-			hi = p[i].value;
-	for (i = first; i < n; i++) {
-		int64_t v = p[i].value < lo ? lo : p[i].value;
-		int b = hi > 0 ? (int)(v * 7 / hi) : 0;
-		mvaddstr(y, x + i - first, bars[b]);
-	}
+	for (int i = 0; i < n && i < SPARK_MAX; i++)
+		v[i] = p[i].value;
+	ui_spark(y, x, width, v, n < SPARK_MAX ? n : SPARK_MAX);
 }
 
 /* Bold label, then value; returns the column after it. */

@@ -142,6 +142,9 @@ expect_rc 2 "a span backwards" as_admin report sales --from 2026-02-01 --to 2026
 contains "$err" "is not before" "...says so"
 expect_rc 2 "a grouping the report does not take" as_admin report shift --group building
 contains "$err" "does not take --group building" "...says so"
+# Reports that take one grouping or period only start from it.
+expect_rc 0 "offline needs no --group (it is by meter)" as_admin report offline
+expect_rc 0 "demand needs no --by (it is by month)" as_admin report demand
 expect_rc 2 "an unknown format" as_admin report sales --format pdf
 contains "$err" "use table, text, tsv, csv or xlsx" "...lists the formats"
 expect_rc 1 "a technician and the finance reports" as tech tech-pw-1 report sales
