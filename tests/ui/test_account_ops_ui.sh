@@ -27,30 +27,6 @@ vcard_ctl remove >/dev/null # a card at log-in would open the sale screen
 ui_start
 ui_login li cashier-pw-1
 ui_expect "Main menu" "the cashier logs in"
-# ---- opening with the card and a fee in one flow ----
-ui_keys n
-ui_expect "Customer name" "n opens the account opening form"
-ui_type "李四"; ui_keys Tab Tab Tab Tab Tab Tab Tab Tab
-ui_type "202400000002"; ui_keys Tab
-ui_type "RES"; ui_keys Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab Tab
-ui_expect "Opening fee (yuan)" "the opening form asks for the fee"
-ui_type "x"; ui_keys Tab
-ui_expect "not an amount" "a typo in the fee is shown under it"
-ui_keys Up BSpace
-ui_type "10"; ui_keys Tab
-ui_type "y"
-new_card c2 0102030405060709
-ui_keys F2
-ui_expect "Key passphrase" "issuing the card asks for the card keys first"
-ui_type "$KEYS_PW"; ui_keys Enter
-ui_expect "Issued card 0102030405060709" "F2 opens the account and issues its card" 30
-ui_expect "10.00 yuan, receipt" "...with the fee and its receipt"
-is "$(db "SELECT count(*) FROM ledger WHERE kind = 'fee' AND amount = 1000")" 1 "the fee is in the ledger"
-is "$(db "SELECT status FROM cards WHERE serial = '0102030405060709'")" active "the card is active"
-vcard_ctl remove >/dev/null
-ui_keys Enter
-ui_expect "Main menu" "back to the menu"
-
 ui_keys f
 ui_type "张三"
 ui_expect "00000001" "the account is found"
@@ -89,6 +65,8 @@ ui_type "202400000011"; ui_keys Down
 ui_type "12.5"; ui_keys Down
 ui_type "20"
 ui_keys F2
+ui_expect "Key passphrase" "moving the card asks for the card keys first"
+ui_type "$KEYS_PW"; ui_keys Enter
 ui_expect "Approver login" "a cashier is asked for an administrator's approval" 20
 ui_type admin; ui_keys Tab
 ui_type "$ADMIN_PW"; ui_keys Enter
