@@ -78,11 +78,14 @@ int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuni
 	}
 	/* One read transaction across every step: the copy is a single
 	 * snapshot and, in WAL mode, other processes' commits neither wait
-	 * for it nor make it start over. */
-	if ((rc = db_exec(src, "BEGIN")) ||
-	    (rc = db_exec(src, "SELECT count(*) FROM sqlite_schema")))
-		goto out;
-	src_txn = 1;
+	 * for it nor make it start over. A source from db_backup_snapshot()
+	 * is already in its snapshot. */
+	if (sqlite3_get_autocommit(src->conn)) {
+		if ((rc = db_exec(src, "BEGIN")) ||
+		    (rc = db_exec(src, "SELECT count(*) FROM sqlite_schema")))
+			goto out;
+		src_txn = 1;
+	}
 	/* A second descriptor of the same file, for write_behind(). */
 	wfd = open(dest, O_RDONLY | O_CLOEXEC);
 	b = sqlite3_backup_init(dconn, "main", src->conn, "main");
@@ -123,7 +126,8 @@ int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuni
 		rc = dest_error(dconn, dest, rc, "backup finish");
 		goto out;
 	}
-	db_exec(src, "COMMIT");
+	if (src_txn)
+		db_exec(src, "COMMIT");
 	src_txn = 0;
 	/* The copy carries the source's WAL flag in its header; make it a
 	 * plain single file. */
@@ -138,6 +142,50 @@ out:
 		rc = err_set(-SD_IO, "cannot close %s", dest);
 	if (wfd >= 0)
 		close(wfd);
+	return rc;
+}
+
+/* Starts a read transaction on db that has read its snapshot (BEGIN alone
+ * takes none until the first read). */
+static int begin_read(struct db *db)
+{
+	int rc = db_exec(db, "BEGIN");
+
+	if (!rc && (rc = db_exec(db, "SELECT count(*) FROM sqlite_schema")))
+		db_exec(db, "ROLLBACK");
+	return rc;
+}
+
+int db_backup_snapshot(struct db *src, int n, int64_t mmap_bytes, struct db **out)
+{
+	char sql[64];
+	int rc, i;
+
+	for (i = 0; i < n; i++)
+		out[i] = NULL;
+	/* SQLite (as Debian builds it) has no snapshot API to share a read
+	 * snapshot between connections. Holding the write lock while each
+	 * connection takes its snapshot gives the same: no commit can fall
+	 * between them. The lock is held for the few milliseconds the
+	 * connections need to open; a sale meanwhile waits in its busy
+	 * timeout, as it would behind any other writer. */
+	if ((rc = db_begin(src)))
+		return rc;
+	snprintf(sql, sizeof(sql), "PRAGMA mmap_size = %lld", (long long)mmap_bytes);
+	for (i = 0; i < n && !rc; i++) {
+		rc = db_open(src->path, DB_OPEN_READONLY | DB_OPEN_NO_MIGRATE | DB_OPEN_NO_CHECK,
+			     &out[i]);
+		if (!rc && mmap_bytes > 0)
+			rc = db_exec(out[i], sql);
+		if (!rc)
+			rc = begin_read(out[i]);
+	}
+	db_rollback(src);
+	if (rc)
+		for (i = 0; i < n; i++) {
+			db_close(out[i]);
+			out[i] = NULL;
+		}
 	return rc;
 }
 

@@ -27,10 +27,21 @@ struct db_backup_stats {
  * and the copy is one consistent instant. The copy is left in rollback
  * journal mode so it is one self-contained file. Not fsynced: the caller
  * does that. On failure dest may be partly written; the caller removes
- * it. src must not be inside a transaction. Returns 0 or a negative SD_
- * code naming dest. st may be NULL. */
+ * it. src is either outside a transaction (the copy takes its own
+ * snapshot) or a connection from db_backup_snapshot() (the copy is of that
+ * snapshot). Returns 0 or a negative SD_ code naming dest. st may be NULL. */
 int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuning *t,
 		   struct db_backup_stats *st);
+
+/* Opens n read-only connections to src's file, each in a read transaction
+ * of one and the same snapshot, so one can be copied while another reads
+ * the manifest's facts in a thread of its own. mmap_bytes > 0 maps that
+ * much of the file in each (a long sequential read without a read() per
+ * page). Takes src's write lock for the moment the snapshots are taken:
+ * src must not be inside a transaction. The connections in out[] are
+ * owned by the caller: db_close() each (that ends its transaction).
+ * Returns 0 or a negative SD_ code (all of out[] NULL then). */
+int db_backup_snapshot(struct db *src, int n, int64_t mmap_bytes, struct db **out);
 
 /* Runs PRAGMA quick_check (full = 0) or integrity_check (full = 1). Returns
  * 0 if the file is sound, -SD_DB_CORRUPT with the first problem in why

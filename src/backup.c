@@ -450,39 +450,58 @@ static void nice_this_thread(void)
 		log_debug("backup: cannot lower the checks' priority: %s", strerror(errno));
 }
 
-/* One of the two reads of the finished copy: its SHA-256 (a plain read)
- * or the manifest's facts (an SQLite scan). They share nothing. */
-struct check_job {
-	const char *path;
-	int facts;               /* 1: facts into *f; 0: SHA-256 */
+/* Background work beside the copy: the manifest's facts, read from the
+ * source in the copy's own snapshot while the copy is made, or the
+ * SHA-256 of the finished copy. Each in a niced thread of its own. */
+struct side_job {
+	struct db *db;           /* facts: the snapshot to read; NULL: hash */
+	const char *path;        /* hash: the file */
 	struct db_facts *f;
 	char hex[65];
 	int64_t size, ms;
 	int rc;
 	char why[512];           /* the error detail is per thread */
+	pthread_t th;
+	int started;
 };
 
-static void *check_main(void *arg)
+static void *side_main(void *arg)
 {
-	struct check_job *j = arg;
-	struct db *copy = NULL;
+	struct side_job *j = arg;
 	int64_t t0 = clock_mono_ms();
 
 	nice_this_thread();
-	if (j->facts) {
-		j->rc = db_open(j->path, DB_OPEN_READONLY | DB_OPEN_NO_MIGRATE | DB_OPEN_NO_CHECK,
-				&copy);
-		if (!j->rc)
-			j->rc = db_facts_read(copy, j->f);
-		db_close(copy);
-	} else {
+	if (j->db)
+		j->rc = db_facts_read(j->db, j->f);
+	else
 		j->rc = backup_sha256_file(j->path, j->hex, &j->size);
-	}
 	if (j->rc)
 		snprintf(j->why, sizeof(j->why), "%s", err_detail());
 	j->ms = clock_mono_ms() - t0;
 	return NULL;
 }
+
+/* Starts j in a thread, or, if no thread can be had, runs it here. */
+static void side_start(struct side_job *j)
+{
+	j->started = pthread_create(&j->th, NULL, side_main, j) == 0;
+	if (!j->started)
+		side_main(j);
+}
+
+/* Waits for j; returns rc, or if rc is 0 j's result with its error detail
+ * brought into this thread (an earlier error's detail is kept). */
+static int side_join(struct side_job *j, int rc)
+{
+	if (j->started)
+		pthread_join(j->th, NULL);
+	j->started = 0;
+	return !rc && j->rc ? err_set(j->rc, "%s", j->why) : rc;
+}
+
+/* How much of the database the copy maps instead of reading it page by
+ * page: all of it up to this (SQLite caps it at its own limit). */
+#define BACKUP_MMAP_BYTES ((int64_t)1 << 40)
 
 int backup_run(const struct session *s, const struct backup_opts *o, struct backup_result *r)
 {
@@ -491,10 +510,10 @@ int backup_run(const struct session *s, const struct backup_opts *o, struct back
 	const char *stored;
 	struct stat sb;
 	int encrypt = o->passphrase && o->passphrase[0];
-	int rc, fd, made_final = 0, i, started[2];
+	int rc, fd, made_final = 0;
 	int64_t t0 = clock_mono_ms();
-	struct check_job jobs[2];
-	pthread_t th[2];
+	struct side_job facts, hash;
+	struct db *snap[2] = { NULL, NULL };
 
 	memset(r, 0, sizeof(*r));
 	plain[0] = enc_tmp[0] = 0;
@@ -542,36 +561,37 @@ int backup_run(const struct session *s, const struct backup_opts *o, struct back
 		goto out;
 	}
 	close(fd);
-	if ((rc = db_backup_copy(s->db, plain, &tune, &r->st)))
+	/* The facts are read from the source, in the copy's own snapshot,
+	 * while the copy is made: at 2 GB the ledger's scan costs seconds,
+	 * and reading the finished copy afterwards added them to the backup.
+	 * `backup verify` checks the file against them. */
+	if ((rc = db_backup_snapshot(s->db, 2, BACKUP_MMAP_BYTES, snap)))
 		goto out;
+	memset(&facts, 0, sizeof(facts));
+	memset(&hash, 0, sizeof(hash));
+	facts.db = snap[1];
+	facts.f = &r->m.facts;
+	side_start(&facts);
+	rc = db_backup_copy(snap[0], plain, &tune, &r->st);
 	r->copy_ms = clock_mono_ms() - t0;
-	backup_fault_point("backup", 1); /* tests: killed with the copy half made */
-	/* The manifest's facts and the SHA-256 both read the finished copy
-	 * from the page cache: side by side in two niced threads (at 2 GB
-	 * the hash's seconds come off the backup on two cores). Without
-	 * threads they run here, one after the other. */
-	memset(jobs, 0, sizeof(jobs));
-	for (i = 0; i < 2; i++) {
-		jobs[i].path = plain;
-		jobs[i].facts = i == 0;
-		jobs[i].f = &r->m.facts;
-		started[i] = pthread_create(&th[i], NULL, check_main, &jobs[i]) == 0;
-	}
-	for (i = 0; i < 2; i++) {
-		if (started[i])
-			pthread_join(th[i], NULL);
-		else
-			check_main(&jobs[i]);
-	}
-	r->facts_ms = jobs[0].ms;
-	r->hash_ms = jobs[1].ms;
-	for (i = 0; i < 2 && !rc; i++)
-		if (jobs[i].rc)
-			rc = err_set(jobs[i].rc, "%s", jobs[i].why);
+	db_close(snap[0]);
+	snap[0] = NULL;
+	rc = side_join(&facts, rc);
+	r->facts_ms = facts.ms;
+	db_close(snap[1]);
+	snap[1] = NULL;
 	if (rc)
 		goto out;
-	memcpy(r->m.db_sha256, jobs[1].hex, sizeof(r->m.db_sha256));
-	r->m.db_size = jobs[1].size;
+	backup_fault_point("backup", 1); /* tests: killed with the copy half made */
+	/* The hash reads the finished copy from the page cache, niced. */
+	hash.path = plain;
+	side_start(&hash);
+	rc = side_join(&hash, 0);
+	r->hash_ms = hash.ms;
+	if (rc)
+		goto out;
+	memcpy(r->m.db_sha256, hash.hex, sizeof(r->m.db_sha256));
+	r->m.db_size = hash.size;
 	if (encrypt) {
 		if ((rc = backup_encrypt_file(plain, enc_tmp, o->passphrase)))
 			goto out;
