@@ -22,6 +22,7 @@ struct io {
 	uint32_t ssc;
 	int began;
 	int pmac_vouched;  /* a return record vouches for EF02's PMAC (purchase_prelude) */
+	int not_chips;     /* EF01 names another serial than the ATR's */
 };
 
 char *card_serial_hex(const uint8_t serial[8], char out[17])
@@ -122,6 +123,21 @@ static void io_close(struct io *io, struct card_state *st)
 	if (st)
 		reader_counters(io->r, &st->apdus, &st->bytes);
 	OPENSSL_cleanse(io->sk, sizeof(io->sk));
+}
+
+/* Whether an answer that names another card than the ATR should be asked
+ * again after a reset: pcscd keeps the ATR it read at power-up, so a card
+ * swapped in the middle of an exchange (faster than pcscd polls the
+ * reader; seen with the virtual reader) answers under the old card's
+ * ATR. A reset makes pcscd power the card in the reader and read its own
+ * ATR. A true copy fails the same way again, one reset later. */
+static int fresh_atr(struct io *io, struct card_state *st)
+{
+	log_debug("card: its files name another card than its ATR: resetting it to read "
+		  "the ATR again");
+	io_close(io, st);
+	reader_disconnect(io->r, 1);
+	return 1;
 }
 
 /* SELECT DF01 by AID; with kv, asks for the FCI and takes the key version
@@ -353,9 +369,11 @@ static int decode(struct io *io, const uint8_t *ef1, const uint8_t *ef2, const u
 			return err_set(-SD_CARD_FORMAT, "EF01 holds record %02X of %d bytes", cmd, n);
 		card_info_decode(b, &st->info);
 		st->issued = 1;
-		if (memcmp(st->info.serial, io->serial, 8))
+		if (memcmp(st->info.serial, io->serial, 8)) {
+			io->not_chips = 1;
 			return err_set(-SD_CARD_AUTH, "the serial in EF01 is not the chip's: a copied "
 						      "card; keep it and report it");
+		}
 	}
 	if ((n = card_unframe(ef2, 64, &cmd, &b)) < 0)
 		return n;
@@ -407,59 +425,70 @@ static int decode(struct io *io, const uint8_t *ef1, const uint8_t *ef2, const u
 	return 0;
 }
 
+static int read_once(struct io *io, struct card_reader *r, const struct card_keyring *ring,
+		     int key_version, struct card_state *st);
+
 int card_read(struct card_reader *r, const struct card_keyring *ring, int key_version,
 	      struct card_state *st)
 {
-	uint8_t ef1[64], ef2[64], ef3[96], ef4[96], ef5[96], ef6[192], kv = (uint8_t)key_version;
-	int rc, tech, with3 = 0, with4 = 0;
 	struct io io;
+	int rc = read_once(&io, r, ring, key_version, st);
 
-	memset(st, 0, sizeof(*st));
-	if ((rc = io_open(&io, r)))
-		goto out;
-	memcpy(st->serial, io.serial, 8);
-	rc = select_df(&io, ring && !key_version ? &kv : NULL);
-	if (rc == 1) {
-		st->blank = 1;
-		rc = 0;
-		goto out;
-	}
-	if (rc)
-		goto out;
-	if (!ring) {
-		if ((rc = read_plain(&io, 1, ef1, 64)) || (rc = read_plain(&io, 2, ef2, 64)) ||
-		    (rc = read_plain(&io, 5, ef5, 96)))
-			goto out;
-		tech = ef1[0] == 0x68 && ef1[4] >= CARD_CHECK;
-		if (tech && (rc = read_plain(&io, 6, ef6, 192)))
-			goto out;
-		rc = decode(&io, ef1, ef2, NULL, NULL, ef5, tech ? ef6 : NULL, st);
-		goto out;
-	}
-	if ((rc = keyset_for(&io, ring, kv)) || (rc = authenticate(&io, CARD_KID_SALE)) ||
-	    (rc = read_mac(&io, 1, ef1, 64)) || (rc = read_mac(&io, 2, ef2, 64)) ||
-	    (rc = read_mac(&io, 5, ef5, 96)))
-		goto out;
-	/* the PMAC covers the tariff files the purchase names; a return
-	 * record vouches for it as in purchase_prelude (spec 11.3) */
-	io.pmac_vouched = ef2[0] == 0x68 && (ef2[21] & 3) && ef5[0] == 0x68;
-	if (!io.pmac_vouched && ef2[0] == 0x68 && (ef2[21] & 1) && !(rc = read_mac(&io, 3, ef3, 96)))
-		with3 = 1;
-	if (!rc && !io.pmac_vouched && ef2[0] == 0x68 && (ef2[21] & 2) &&
-	    !(rc = read_mac(&io, 4, ef4, 96)))
-		with4 = 1;
-	if (rc)
-		goto out;
-	tech = ef1[0] == 0x68 && ef1[4] >= CARD_CHECK;
-	if (tech && (rc = read_mac(&io, 6, ef6, 192)))
-		goto out;
-	if ((rc = decode(&io, ef1, ef2, with3 ? ef3 : NULL, with4 ? ef4 : NULL, ef5,
-			 tech ? ef6 : NULL, st)))
-		goto out;
-	st->authenticated = 1;
-out:
+	if (rc == -SD_CARD_AUTH && io.not_chips && fresh_atr(&io, NULL))
+		rc = read_once(&io, r, ring, key_version, st);
 	io_close(&io, st);
 	return rc;
+}
+
+/* One read of card_read; the caller closes io. */
+static int read_once(struct io *io, struct card_reader *r, const struct card_keyring *ring,
+		     int key_version, struct card_state *st)
+{
+	uint8_t ef1[64], ef2[64], ef3[96], ef4[96], ef5[96], ef6[192], kv = (uint8_t)key_version;
+	int rc, tech, with3 = 0, with4 = 0;
+
+	memset(st, 0, sizeof(*st));
+	if ((rc = io_open(io, r)))
+		return rc;
+	memcpy(st->serial, io->serial, 8);
+	rc = select_df(io, ring && !key_version ? &kv : NULL);
+	if (rc == 1) {
+		st->blank = 1;
+		return 0;
+	}
+	if (rc)
+		return rc;
+	if (!ring) {
+		if ((rc = read_plain(io, 1, ef1, 64)) || (rc = read_plain(io, 2, ef2, 64)) ||
+		    (rc = read_plain(io, 5, ef5, 96)))
+			return rc;
+		tech = ef1[0] == 0x68 && ef1[4] >= CARD_CHECK;
+		if (tech && (rc = read_plain(io, 6, ef6, 192)))
+			return rc;
+		return decode(io, ef1, ef2, NULL, NULL, ef5, tech ? ef6 : NULL, st);
+	}
+	if ((rc = keyset_for(io, ring, kv)) || (rc = authenticate(io, CARD_KID_SALE)) ||
+	    (rc = read_mac(io, 1, ef1, 64)) || (rc = read_mac(io, 2, ef2, 64)) ||
+	    (rc = read_mac(io, 5, ef5, 96)))
+		return rc;
+	/* the PMAC covers the tariff files the purchase names; a return
+	 * record vouches for it as in purchase_prelude (spec 11.3) */
+	io->pmac_vouched = ef2[0] == 0x68 && (ef2[21] & 3) && ef5[0] == 0x68;
+	if (!io->pmac_vouched && ef2[0] == 0x68 && (ef2[21] & 1) && !(rc = read_mac(io, 3, ef3, 96)))
+		with3 = 1;
+	if (!rc && !io->pmac_vouched && ef2[0] == 0x68 && (ef2[21] & 2) &&
+	    !(rc = read_mac(io, 4, ef4, 96)))
+		with4 = 1;
+	if (rc)
+		return rc;
+	tech = ef1[0] == 0x68 && ef1[4] >= CARD_CHECK;
+	if (tech && (rc = read_mac(io, 6, ef6, 192)))
+		return rc;
+	if ((rc = decode(io, ef1, ef2, with3 ? ef3 : NULL, with4 ? ef4 : NULL, ef5,
+			 tech ? ef6 : NULL, st)))
+		return rc;
+	st->authenticated = 1;
+	return 0;
 }
 
 /* Transport authentication at the MF and PERSONALISE with the newest
@@ -704,6 +733,9 @@ static int purchase_prelude(struct io *io, struct card_reader *r, const struct c
 	int rc;
 
 	if ((rc = io_open(io, r)))
+		return rc;
+	if (serial && memcmp(serial, io->serial, 8) && fresh_atr(io, NULL) &&
+	    (rc = io_open(io, r)))
 		return rc;
 	memcpy(before->serial, io->serial, 8);
 	if (serial && memcmp(serial, io->serial, 8))

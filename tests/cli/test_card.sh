@@ -108,6 +108,19 @@ expect_rc 1 "no purchase goes onto a tampered card" card_load $ACC 5
 contains "$err" "wrong MAC" "...for the same reason"
 use_card "$USER_IMG"
 
+# ---- a copied card: this card's files on another chip ----
+# The desk first resets the card and reads it again (a card swapped in
+# the middle of an exchange answers under the old ATR), then calls it a copy.
+sed "s/^serial .*/serial 0909090909090909/" "$USER_IMG" >"$CW/clone.img"
+use_card "$CW/clone.img"
+SALEDESK_LOG=debug expect_rc 1 "a card whose files name another chip is refused" \
+	cashier_keys card read --verify
+contains "$err" "copied card" "...as a copy"
+contains "$err" "class 32" "...class 32"
+contains "$err" "resetting it to read the ATR again" "...only after a reset and a second read"
+expect_rc 1 "no purchase goes onto it" card_load $ACC 5
+use_card "$USER_IMG"
+
 # ---- recycling ----
 expect_rc 1 "a cashier may not recycle" cashier_keys card recycle
 contains "$err" "permission denied" "...administrators only"
