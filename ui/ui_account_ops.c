@@ -12,6 +12,7 @@
 #include "account_ops.h"
 #include "err.h"
 #include "money.h"
+#include "text.h"
 #include "ui_int.h"
 
 struct op {
@@ -254,21 +255,11 @@ static const struct {
 
 static void fill(struct ui_field *f, const char *label, const char *text, const char *hint)
 {
-	size_t n = text ? strlen(text) : 0;
-
 	f->label = label;
 	f->hint = hint;
 	f->width = 40;
-
-	if (n >= sizeof(f->text)) {
-		/* cut at a character start, never inside a UTF-8 sequence */
-		n = sizeof(f->text) - 1;
-		while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(f->text, text ? text : "", n);
-	f->text[n] = 0;
-	f->cur = (int)n;
+	text_copy(f->text, sizeof(f->text), text);
+	f->cur = (int)strlen(f->text);
 }
 
 /* Runs special operation kind on account a; returns 1 when something
