@@ -121,56 +121,31 @@ struct action {
 	int (*run)(struct ui *u, char *out, size_t len);  /* 0, or -1 to quit */
 };
 
+static int action_run(struct ui *u, int i, char *out, size_t len, const void *ctx)
+{
+	const struct action *a = ctx;
+
+	out[0] = 0;
+	return a[i].run(u, out, len) < 0 ? -1 : 0;
+}
+
 static int action_screen(struct ui *u, const char *title, const char *intro,
 			 const struct action *a, int n, const char *help_text)
 {
 	static const struct ui_fkey keys[] = {
 		{ 1, 'h', N_("Help") }, { 10, 'q', N_("Quit") }, { 0, 0, NULL }
 	};
+	struct ui_menu_item items[8];
 	char out[2048] = "";
-	int sel = 0, top, bottom, key, i;
+	struct ui_menu_screen m = {
+		.title = title, .keys = keys, .intro = intro, .help = help_text,
+		.items = items, .x = 4, .width = 44, .indent = 1,
+		.out = out, .out_len = sizeof(out), .run = action_run, .ctx = a,
+	};
 
-	ui_push(u, title);
-	while (!u->quit) {
-		ui_frame(u, keys, &top, &bottom);
-		ui_put(top, 2, intro, COLS - 4, 0);
-		for (i = 0; i < n; i++) {
-			char line[160];
-			snprintf(line, sizeof(line), " %c  %s", a[i].letter, _(a[i].label));
-			attrset(i == sel ? ui_attr(UI_C_SELECT) : A_NORMAL);
-			ui_put(top + 2 + i, 4, line, 44, 1);
-			attrset(A_NORMAL);
-		}
-		if (out[0] && top + 3 + n < bottom)
-			ui_wrap(out, top + 3 + n, 2, COLS - 4, 1);
-		curs_set(0);
-		refresh();
-		key = ui_fkeys_map(keys, ui_getkey());
-		if (key == UI_F(10)) {
-			u->quit = 1;
-			break;
-		}
-		if (key == UI_ESC)
-			break;
-		if (key == UI_F(1)) {
-			ui_message(_("Help"), help_text);
-			continue;
-		}
-		if (key == UI_K(KEY_UP) && sel > 0)
-			sel--;
-		if (key == UI_K(KEY_DOWN) && sel < n - 1)
-			sel++;
-		for (i = 0; i < n; i++)
-			if (key == a[i].letter)
-				sel = i;
-		if (ui_is_enter(key) || (key < 128 && key == a[sel].letter)) {
-			out[0] = 0;
-			if (a[sel].run(u, out, sizeof(out)) < 0)
-				u->quit = 1;
-		}
-	}
-	ui_pop(u);
-	return u->quit ? -1 : 0;
+	for (m.n = 0; m.n < n && m.n < (int)(sizeof(items) / sizeof(items[0])); m.n++)
+		items[m.n] = (struct ui_menu_item){ a[m.n].letter, a[m.n].label };
+	return ui_menu_run(u, &m);
 }
 
 /* ---- Settings ---- */
