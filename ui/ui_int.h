@@ -87,6 +87,14 @@ void ui_term_wakeup(int fd);
  * arrow, Page Up/Down, Home or End key; returns 1 when key was one. */
 int ui_scroll_key(int key, int *first, int rows, int n);
 
+struct ui_fkey;
+/* Shows text (read-only lines; a last newline ends the last line) at
+ * column x under head (bold, wrapped) as screen title (N_()) until Esc or
+ * Enter: Up/Down/PgUp/PgDn/Home/End scroll, F10 quits the program. keys
+ * is the bar; start_at_end shows the last lines first (a log). */
+void ui_view_text(struct ui *u, const char *title, const char *head, const char *text,
+		  const struct ui_fkey *keys, int x, int start_at_end);
+
 /* True for Enter in any of its spellings (CR, LF, keypad Enter). */
 int ui_is_enter(int key);
 
