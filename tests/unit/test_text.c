@@ -4,109 +4,83 @@
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <cmocka.h>
 
 #include "text.h"
 
-/* A buffer of 16 with a guard byte after the len given, to see that
- * nothing is written past it. */
-struct buf {
-	char b[16];
+/* One copy: src into len bytes gives want, cut or not. */
+struct copy_case {
+	size_t len;
+	const char *src;
+	int cut;
+	const char *want;
 };
 
-static void copy_into(struct buf *d, size_t len, const char *src, int want_cut,
-		      const char *want)
+#define ZH "\xe4\xb8\xad"           /* 中, 3 bytes */
+#define WEN "\xe6\x96\x87"          /* 文, 3 bytes */
+#define EMOJI "\xf0\x9f\x98\x80"    /* U+1F600, 4 bytes */
+
+static const struct copy_case ascii_fits[] = { { 8, "abc", 0, "abc" }, { 0 } };
+static const struct copy_case ascii_cut[] = { { 4, "abcdef", 1, "abc" }, { 0 } };
+/* "a中文" in 5, 6 and 7 bytes keeps "a中" (文 never fits whole); a limit
+ * one byte into 中 keeps only the 'a'. */
+static const struct copy_case chinese_at_limit[] = {
+	{ 5, "a" ZH WEN, 1, "a" ZH }, { 6, "a" ZH WEN, 1, "a" ZH },
+	{ 7, "a" ZH WEN, 1, "a" ZH }, { 3, "a" ZH, 1, "a" }, { 0 }
+};
+/* "ab😀": every limit inside the emoji keeps "ab"; 7 bytes hold it all. */
+static const struct copy_case emoji_at_limit[] = {
+	{ 3, "ab" EMOJI, 1, "ab" }, { 4, "ab" EMOJI, 1, "ab" }, { 5, "ab" EMOJI, 1, "ab" },
+	{ 6, "ab" EMOJI, 1, "ab" }, { 7, "ab" EMOJI, 0, "ab" EMOJI }, { 0 }
+};
+static const struct copy_case len_one[] = {
+	{ 1, "abc", 1, "" }, { 1, ZH, 1, "" }, { 1, "", 0, "" }, { 0 }
+};
+static const struct copy_case exact_fit[] = {
+	{ 4, "abc", 0, "abc" }, { 4, ZH, 0, ZH }, { 5, EMOJI, 0, EMOJI }, { 0 }
+};
+static const struct copy_case null_src[] = { { 4, NULL, 0, "" }, { 0 } };
+
+/* Runs the cases in *state into a buffer with guard bytes after len, so a
+ * write past the limit is seen too. */
+static void run_cases(void **state)
 {
-	memset(d->b, 'X', sizeof(d->b));
-	assert_int_equal(text_copy(d->b, len, src), want_cut);
-	assert_string_equal(d->b, want);
-	if (len < sizeof(d->b))
-		assert_true(d->b[len] == 'X');
+	const struct copy_case *c;
+
+	for (c = *state; c->len; c++) {
+		char b[16];
+		memset(b, 'X', sizeof(b));
+		if (text_copy(b, c->len, c->src) != c->cut)
+			fail_msg("len %zu: cut should be %d", c->len, c->cut);
+		assert_string_equal(b, c->want);
+		assert_true(b[c->len] == 'X');
+	}
 }
 
-static void test_ascii_fits(void **state)
+static void test_zero_len_writes_nothing(void **state)
 {
-	struct buf d;
+	char b[4] = "XXX";
 
 	(void)state;
-	copy_into(&d, 8, "abc", 0, "abc");
+	assert_int_equal(text_copy(b, 0, "abc"), 1);
+	assert_string_equal(b, "XXX");
 }
 
-static void test_ascii_is_cut(void **state)
-{
-	struct buf d;
-
-	(void)state;
-	copy_into(&d, 4, "abcdef", 1, "abc");
-}
-
-static void test_chinese_character_at_the_limit_is_not_cut(void **state)
-{
-	struct buf d;
-
-	(void)state;
-	/* "a中文": 'a' then two 3-byte characters. In 5 bytes (4 and the
-	 * NUL) only 'a' and 中 fit whole; in 6, 7 the second still does not. */
-	copy_into(&d, 5, "a\xe4\xb8\xad\xe6\x96\x87", 1, "a\xe4\xb8\xad");
-	copy_into(&d, 6, "a\xe4\xb8\xad\xe6\x96\x87", 1, "a\xe4\xb8\xad");
-	copy_into(&d, 7, "a\xe4\xb8\xad\xe6\x96\x87", 1, "a\xe4\xb8\xad");
-	/* limit one byte into 中: only the 'a' */
-	copy_into(&d, 3, "a\xe4\xb8\xad", 1, "a");
-}
-
-static void test_emoji_at_the_limit_is_not_cut(void **state)
-{
-	struct buf d;
-
-	(void)state;
-	/* "ab😀" (U+1F600, 4 bytes): every limit inside it keeps "ab". */
-	for (size_t len = 3; len <= 6; len++)
-		copy_into(&d, len, "ab\xf0\x9f\x98\x80", 1, "ab");
-	copy_into(&d, 7, "ab\xf0\x9f\x98\x80", 0, "ab\xf0\x9f\x98\x80");
-}
-
-static void test_len_one_gives_empty(void **state)
-{
-	struct buf d;
-
-	(void)state;
-	copy_into(&d, 1, "abc", 1, "");
-	copy_into(&d, 1, "\xe4\xb8\xad", 1, "");
-	copy_into(&d, 1, "", 0, "");
-}
-
-static void test_exact_fit(void **state)
-{
-	struct buf d;
-
-	(void)state;
-	copy_into(&d, 4, "abc", 0, "abc");
-	copy_into(&d, 4, "\xe4\xb8\xad", 0, "\xe4\xb8\xad");
-	copy_into(&d, 5, "\xf0\x9f\x98\x80", 0, "\xf0\x9f\x98\x80");
-}
-
-static void test_null_and_zero_len(void **state)
-{
-	struct buf d;
-
-	(void)state;
-	copy_into(&d, 4, NULL, 0, "");
-	memset(d.b, 'X', sizeof(d.b));
-	assert_int_equal(text_copy(d.b, 0, "abc"), 1);
-	assert_true(d.b[0] == 'X');
-}
+#define CASES(name, table) { name, run_cases, NULL, NULL, (void *)(table) }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_ascii_fits),
-		cmocka_unit_test(test_ascii_is_cut),
-		cmocka_unit_test(test_chinese_character_at_the_limit_is_not_cut),
-		cmocka_unit_test(test_emoji_at_the_limit_is_not_cut),
-		cmocka_unit_test(test_len_one_gives_empty),
-		cmocka_unit_test(test_exact_fit),
-		cmocka_unit_test(test_null_and_zero_len),
+		CASES("ascii_fits", ascii_fits),
+		CASES("ascii_is_cut", ascii_cut),
+		CASES("chinese_character_at_the_limit_is_not_cut", chinese_at_limit),
+		CASES("emoji_at_the_limit_is_not_cut", emoji_at_limit),
+		CASES("len_one_gives_empty", len_one),
+		CASES("exact_fit", exact_fit),
+		CASES("null_source_gives_empty", null_src),
+		cmocka_unit_test(test_zero_len_writes_nothing),
 	};
 	return cmocka_run_group_tests_name("text", tests, NULL, NULL);
 }
