@@ -13,6 +13,7 @@
 #include "db_backup.h"
 #include "err.h"
 #include "log.h"
+#include "text.h"
 
 #define DB_BUSY_TIMEOUT_MS 5000
 #define DB_BEGIN_TRIES 4
@@ -172,24 +173,7 @@ int db_int(struct db *db, int64_t *out, const char *sql, const char *types, ...)
 
 void db_col_text(sqlite3_stmt *st, int col, char *buf, unsigned len)
 {
-	const unsigned char *s = sqlite3_column_text(st, col);
-	size_t n;
-
-	if (!len)
-		return;
-	if (!s) {
-		buf[0] = 0;
-		return;
-	}
-	n = strlen((const char *)s);
-	if (n >= len) {
-		/* Never cut a UTF-8 sequence in half. */
-		n = len - 1;
-		while (n > 0 && (s[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(buf, s, n);
-	buf[n] = 0;
+	text_copy(buf, len, (const char *)sqlite3_column_text(st, col));
 }
 
 int db_exec(struct db *db, const char *sql)

@@ -9,21 +9,7 @@
 #include "clock.h"
 #include "err.h"
 #include "perm.h"
-
-/* Copies src into dst, cutting on a UTF-8 boundary if it does not fit, so
- * the row hashed is exactly the row stored. */
-static void copy_utf8(char *dst, size_t len, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= len) {
-		n = len - 1;
-		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(dst, src, n);
-	dst[n] = 0;
-}
+#include "text.h"
 
 static void put_u64(unsigned char *b, uint64_t v)
 {
@@ -80,10 +66,10 @@ int audit_log(const struct session *s, const char *action, const char *object,
 	va_start(ap, fmt);
 	vsnprintf(details, sizeof(details), fmt, ap);
 	va_end(ap);
-	copy_utf8(rec.actor, sizeof(rec.actor), s->operator_id ? s->login : "system");
-	copy_utf8(rec.action, sizeof(rec.action), action);
-	copy_utf8(rec.object, sizeof(rec.object), object);
-	copy_utf8(rec.details, sizeof(rec.details), details);
+	text_copy(rec.actor, sizeof(rec.actor), s->operator_id ? s->login : "system");
+	text_copy(rec.action, sizeof(rec.action), action);
+	text_copy(rec.object, sizeof(rec.object), object);
+	text_copy(rec.details, sizeof(rec.details), details);
 	rec.ts = clock_now();
 	if ((rc = db_audit_head(s->db, &rec.id, rec.prev_hash)))
 		return rc;

@@ -30,25 +30,6 @@ static int money_opt(struct cli *c, const char *name, int64_t *fen)
 	return 0;
 }
 
-/* Parses kWh with up to three decimals into Wh; -1 when bad. */
-static int kwh_opt(const char *v, int64_t *wh)
-{
-	const char *dot = strchr(v, '.');
-	size_t whole = dot ? (size_t)(dot - v) : strlen(v), frac = dot ? strlen(dot + 1) : 0;
-	int64_t w = 0;
-
-	if (!whole || whole > 12 || strspn(v, "0123456789") != whole || frac > 3 ||
-	    (dot && strspn(dot + 1, "0123456789") != frac))
-		return -1;
-	for (size_t i = 0; i < whole; i++)
-		w = w * 10 + (v[i] - '0');
-	w *= 1000;
-	for (size_t i = 0, m = 100; i < frac; i++, m /= 10)
-		w += (dot[1 + i] - '0') * (int64_t)m;
-	*wh = w;
-	return 0;
-}
-
 /* Opens the reader and unlocks the keys into io; *r and *ring are the
  * caller's to free. */
 static int card_io(struct cli *c, struct sale_io *io, struct card_reader **r,
@@ -296,8 +277,11 @@ static int run_account_replace_meter(struct cli *c)
 	io_init(c, &io);
 	if (!cli_get(c, "old") || !cli_get(c, "new") || !fr)
 		return cli_usage_error(c, "give --old NO, --new NO and --final-reading KWH");
-	if (kwh_opt(fr, &wh))
-		return cli_usage_error(c, "--final-reading: kWh with at most three decimals");
+	/* SD_MONEY_SYNTAX's sentence speaks of yuan; a reading is in kWh. */
+	if ((rc = energy_parse(fr, MONEY_ALLOW_ZERO, &wh)))
+		return cli_usage_error(c, "--final-reading %s: %s (kWh with at most three decimals, "
+				       "like 1234.5)", fr,
+				       rc == -SD_MONEY_SYNTAX ? "not a reading" : err_str(rc));
 	if (money_opt(c, "balance", &balance) < 0)
 		return 2;
 	if ((rc = cli_login(c)) || (rc = cli_approver(c, &ap, &have_ap)))

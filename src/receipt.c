@@ -12,6 +12,7 @@
 #include "clock.h"
 #include "err.h"
 #include "money.h"
+#include "text.h"
 
 /* ---- stored form ---------------------------------------------------- */
 
@@ -229,17 +230,8 @@ int rcpt_add(struct rcpt_doc *doc, enum rcpt_style st, const char *left, const c
 	ln->style = st;
 	dst[0] = ln->left;
 	dst[1] = ln->right;
-	for (i = 0; i < 2; i++) {
-		size_t n = strlen(src[i]);
-		if (n >= sizeof(ln->left)) {
-			/* Never cut a UTF-8 character in two. */
-			n = sizeof(ln->left) - 1;
-			while (n > 0 && ((unsigned char)src[i][n] & 0xC0) == 0x80)
-				n--;
-		}
-		memcpy(dst[i], src[i], n);
-		dst[i][n] = 0;
-	}
+	for (i = 0; i < 2; i++)
+		text_copy(dst[i], sizeof(ln->left), src[i]);
 	return 0;
 }
 

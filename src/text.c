@@ -1,4 +1,4 @@
-/* text: small checks on text a person typed. */
+/* text: small checks on text a person typed, and the bounded copy. */
 #include "text.h"
 
 #include <stdio.h>
@@ -14,6 +14,28 @@ int utf8_chars(const char *s)
 		if (((unsigned char)*s & 0xC0) != 0x80)
 			n++;
 	return n;
+}
+
+int text_copy(char *dst, size_t len, const char *src)
+{
+	size_t n;
+	int cut = 0;
+
+	if (!len)
+		return src && *src;
+	if (!src)
+		src = "";
+	n = strlen(src);
+	if (n >= len) {
+		/* Back off to the start of the character the limit falls in. */
+		n = len - 1;
+		while (n > 0 && ((unsigned char)src[n] & 0xC0) == 0x80)
+			n--;
+		cut = 1;
+	}
+	memmove(dst, src, n);
+	dst[n] = 0;
+	return cut;
 }
 
 int text_check_ident(const char *s, size_t max, const char *extra, const char *what)

@@ -1,4 +1,5 @@
-/* text: small checks on text a person typed, shared by the domain. */
+/* text: small checks on text a person typed and the one bounded UTF-8
+ * copy, shared by the domain, the database layer and the screens. */
 #ifndef SALEDESK_TEXT_H
 #define SALEDESK_TEXT_H
 
@@ -17,5 +18,11 @@ int text_width(const char *s);
  * characters in extra; otherwise returns -SD_INVAL with a detail naming
  * what (e.g. "a login") and the rule. */
 int text_check_ident(const char *s, size_t max, const char *extra, const char *what);
+
+/* Copies src (NULL counts as "") into dst of len bytes, always
+ * NUL-terminated when len > 0, cutting at a character start when it does
+ * not fit so that no UTF-8 sequence is left in two. Returns 1 when src was
+ * cut, 0 when it fitted whole. */
+int text_copy(char *dst, size_t len, const char *src);
 
 #endif

@@ -12,6 +12,7 @@
 #include "account_ops.h"
 #include "err.h"
 #include "money.h"
+#include "text.h"
 #include "ui_int.h"
 
 struct op {
@@ -237,10 +238,7 @@ static int done_fee(void *ctx, struct ui_form *fm)
 	return perform(o, N_("Reissue card"), _("Done."));
 }
 
-static const struct {
-	char key;
-	const char *label;
-} menu[] = {
+static const struct ui_menu_item menu[] = {
 	{ 'c', N_("Change customer data or premises") },
 	{ 't', N_("Transfer to a new owner (过户)") },
 	{ 'm', N_("Replace a meter (换表)") },
@@ -254,21 +252,11 @@ static const struct {
 
 static void fill(struct ui_field *f, const char *label, const char *text, const char *hint)
 {
-	size_t n = text ? strlen(text) : 0;
-
 	f->label = label;
 	f->hint = hint;
 	f->width = 40;
-
-	if (n >= sizeof(f->text)) {
-		/* cut at a character start, never inside a UTF-8 sequence */
-		n = sizeof(f->text) - 1;
-		while (n && ((unsigned char)text[n] & 0xC0) == 0x80)
-			n--;
-	}
-	memcpy(f->text, text ? text : "", n);
-	f->text[n] = 0;
-	f->cur = (int)n;
+	text_copy(f->text, sizeof(f->text), text);
+	f->cur = (int)strlen(f->text);
 }
 
 /* Runs special operation kind on account a; returns 1 when something
@@ -367,53 +355,30 @@ static int run_kind(struct ui *u, const struct account_rec *a, int kind)
 	return r < 0 ? -1 : r;
 }
 
+/* The account on the top line: its number, then its customer. */
+static void ops_head(int top, const void *ctx)
+{
+	const struct account_rec *a = ctx;
+
+	ui_put(top, 2, a->account_no, 12, 0);
+	ui_put(top, 15, a->customer.name, COLS - 17, 0);
+}
+
+static int ops_run(struct ui *u, int i, char *out, size_t len, const void *ctx)
+{
+	(void)out;
+	(void)len;
+	/* > 0: something changed, back to the account to reload it */
+	return run_kind(u, ctx, i);
+}
+
 int ui_account_ops(struct ui *u, const struct account_rec *a)
 {
 	static const struct ui_fkey keys[] = { { 10, 0, N_("Quit") }, { 0, 0, NULL } };
-	int top, bottom, key, sel = 0, changed = 0, r;
+	struct ui_menu_screen m = {
+		.title = N_("Special operations"), .keys = keys, .head = ops_head,
+		.items = menu, .n = N_MENU, .x = 2, .run = ops_run, .ctx = a,
+	};
 
-	ui_push(u, N_("Special operations"));
-	while (!u->quit) {
-		ui_frame(u, keys, &top, &bottom);
-		ui_put(top, 2, a->account_no, 12, 0);
-		ui_put(top, 15, a->customer.name, COLS - 17, 0);
-		for (int i = 0; i < N_MENU && top + 2 + i <= bottom; i++) {
-			char line[200];
-			snprintf(line, sizeof(line), "%c  %s", menu[i].key, _(menu[i].label));
-			attrset(i == sel ? ui_attr(UI_C_SELECT) : A_NORMAL);
-			ui_put(top + 2 + i, 2, line, COLS - 4, 1);
-		}
-		attrset(A_NORMAL);
-		curs_set(0);
-		refresh();
-		key = ui_fkeys_map(keys, ui_getkey());
-		if (key == UI_F(10)) {
-			u->quit = 1;
-			break;
-		}
-		if (key == UI_ESC)
-			break;
-		if (key == UI_K(KEY_UP) && sel > 0)
-			sel--;
-		else if (key == UI_K(KEY_DOWN) && sel < N_MENU - 1)
-			sel++;
-		for (int i = 0; i < N_MENU; i++)
-			if (key == menu[i].key) {
-				sel = i;
-				key = '\r';
-			}
-		if (!ui_is_enter(key))
-			continue;
-		r = run_kind(u, a, sel);
-		if (r < 0) {
-			u->quit = 1;
-			break;
-		}
-		if (r > 0) {
-			changed = 1;
-			break; /* back to the account, reloaded */
-		}
-	}
-	ui_pop(u);
-	return changed;
+	return ui_menu_run(u, &m) > 0;
 }

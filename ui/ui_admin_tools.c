@@ -29,58 +29,9 @@
 #include "ui_int.h"
 #include "ui_tech.h"
 
-/* ---- a scrollable text view ---- */
+/* ---- the text views' bar (ui_view_text) ---- */
 
 static const struct ui_fkey view_keys[] = { { 10, 'q', N_("Quit") }, { 0, 0, NULL } };
-
-/* Shows text (lines) under head until Esc or Enter; Up/Down/PgUp/PgDn
- * scroll, End shows the last lines. start_at_end starts there. */
-static void view_text(struct ui *u, const char *title, const char *head, const char *text,
-		      int start_at_end)
-{
-	char *copy = ui_xstrdup(text), **lines, *p;
-	int n = 1, first = 0, top, bottom, key, rows, hl;
-
-	for (p = copy; *p; p++)
-		n += *p == '\n';
-	lines = ui_xcalloc((size_t)n, sizeof(*lines));
-	n = 0;
-	for (p = copy; p;) {
-		lines[n++] = p;
-		if ((p = strchr(p, '\n')))
-			*p++ = 0;
-	}
-	if (n > 1 && !lines[n - 1][0])
-		n--;
-	ui_push(u, title);
-	while (!u->quit) {
-		ui_frame(u, view_keys, &top, &bottom);
-		attrset(A_BOLD);
-		hl = ui_wrap(head, top, 2, COLS - 4, 1);
-		attrset(A_NORMAL);
-		rows = bottom - top - hl;
-		if (rows < 1)
-			rows = 1;
-		if (start_at_end) {
-			first = n > rows ? n - rows : 0;
-			start_at_end = 0;
-		}
-		for (int i = 0; i < rows && first + i < n; i++)
-			ui_put(top + hl + 1 + i, 2, lines[first + i], COLS - 4, 0);
-		curs_set(0);
-		refresh();
-		key = ui_fkeys_map(view_keys, ui_getkey());
-		if (key == UI_F(10))
-			u->quit = 1;
-		else if (key == UI_ESC || ui_is_enter(key))
-			break;
-		else
-			ui_scroll_key(key, &first, rows, n);
-	}
-	ui_pop(u);
-	free(lines);
-	free(copy);
-}
 
 /* A growing text buffer; aborts (ui_xcalloc) rather than fail. */
 struct text {
@@ -121,56 +72,31 @@ struct action {
 	int (*run)(struct ui *u, char *out, size_t len);  /* 0, or -1 to quit */
 };
 
+static int action_run(struct ui *u, int i, char *out, size_t len, const void *ctx)
+{
+	const struct action *a = ctx;
+
+	out[0] = 0;
+	return a[i].run(u, out, len) < 0 ? -1 : 0;
+}
+
 static int action_screen(struct ui *u, const char *title, const char *intro,
 			 const struct action *a, int n, const char *help_text)
 {
 	static const struct ui_fkey keys[] = {
 		{ 1, 'h', N_("Help") }, { 10, 'q', N_("Quit") }, { 0, 0, NULL }
 	};
+	struct ui_menu_item items[8];
 	char out[2048] = "";
-	int sel = 0, top, bottom, key, i;
+	struct ui_menu_screen m = {
+		.title = title, .keys = keys, .intro = intro, .help = help_text,
+		.items = items, .x = 4, .width = 44, .indent = 1,
+		.out = out, .out_len = sizeof(out), .run = action_run, .ctx = a,
+	};
 
-	ui_push(u, title);
-	while (!u->quit) {
-		ui_frame(u, keys, &top, &bottom);
-		ui_put(top, 2, intro, COLS - 4, 0);
-		for (i = 0; i < n; i++) {
-			char line[160];
-			snprintf(line, sizeof(line), " %c  %s", a[i].letter, _(a[i].label));
-			attrset(i == sel ? ui_attr(UI_C_SELECT) : A_NORMAL);
-			ui_put(top + 2 + i, 4, line, 44, 1);
-			attrset(A_NORMAL);
-		}
-		if (out[0] && top + 3 + n < bottom)
-			ui_wrap(out, top + 3 + n, 2, COLS - 4, 1);
-		curs_set(0);
-		refresh();
-		key = ui_fkeys_map(keys, ui_getkey());
-		if (key == UI_F(10)) {
-			u->quit = 1;
-			break;
-		}
-		if (key == UI_ESC)
-			break;
-		if (key == UI_F(1)) {
-			ui_message(_("Help"), help_text);
-			continue;
-		}
-		if (key == UI_K(KEY_UP) && sel > 0)
-			sel--;
-		if (key == UI_K(KEY_DOWN) && sel < n - 1)
-			sel++;
-		for (i = 0; i < n; i++)
-			if (key == a[i].letter)
-				sel = i;
-		if (ui_is_enter(key) || (key < 128 && key == a[sel].letter)) {
-			out[0] = 0;
-			if (a[sel].run(u, out, sizeof(out)) < 0)
-				u->quit = 1;
-		}
-	}
-	ui_pop(u);
-	return u->quit ? -1 : 0;
+	for (m.n = 0; m.n < n && m.n < (int)(sizeof(items) / sizeof(items[0])); m.n++)
+		items[m.n] = (struct ui_menu_item){ a[m.n].letter, a[m.n].label };
+	return ui_menu_run(u, &m);
 }
 
 /* ---- Settings ---- */
@@ -341,8 +267,10 @@ static int keys_status_run(struct ui *u, char *out, size_t len)
 		text_add(&t, "  %s\n", card_keys_kcvs(&ring->set[i], kcv, sizeof(kcv)));
 	}
 	card_keys_free(ring);
-	view_text(u, N_("Key status"), _("Key versions and their check values (KCV): a KCV "
-					 "identifies a key without revealing it."), t.s, 0);
+	ui_view_text(u, N_("Key status"),
+		     _("Key versions and their check values (KCV): a KCV identifies a key "
+		       "without revealing it."),
+		     t.s, view_keys, 2, 0);
 	free(t.s);
 	return u->quit ? -1 : 0;
 }
@@ -613,7 +541,7 @@ static void backup_verify_one(struct ui *u, const char *name, char *note, size_t
 		snprintf(head, sizeof(head), _("Backup %s verifies."), name);
 	}
 	snprintf(note, len, "%s", head);
-	view_text(u, N_("Verify a backup"), head, t.s ? t.s : "", 0);
+	ui_view_text(u, N_("Verify a backup"), head, t.s ? t.s : "", view_keys, 2, 0);
 	free(t.s);
 }
 
@@ -889,7 +817,8 @@ static int diag_log(struct ui *u, char *out, size_t len)
 	fclose(f);
 	snprintf(head, sizeof(head), _("%s — the desk's log while this program runs (the "
 				       "meter-reading service logs to its journal)"), path);
-	view_text(u, N_("Log"), head, from && strchr(buf, '\n') ? strchr(buf, '\n') + 1 : buf, 1);
+	ui_view_text(u, N_("Log"), head, from && strchr(buf, '\n') ? strchr(buf, '\n') + 1 : buf,
+		     view_keys, 2, 1);
 	free(buf);
 	return u->quit ? -1 : 0;
 }

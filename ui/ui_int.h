@@ -87,6 +87,14 @@ void ui_term_wakeup(int fd);
  * arrow, Page Up/Down, Home or End key; returns 1 when key was one. */
 int ui_scroll_key(int key, int *first, int rows, int n);
 
+struct ui_fkey;
+/* Shows text (read-only lines; a last newline ends the last line) at
+ * column x under head (bold, wrapped) as screen title (N_()) until Esc or
+ * Enter: Up/Down/PgUp/PgDn/Home/End scroll, F10 quits the program. keys
+ * is the bar; start_at_end shows the last lines first (a log). */
+void ui_view_text(struct ui *u, const char *title, const char *head, const char *text,
+		  const struct ui_fkey *keys, int x, int start_at_end);
+
 /* True for Enter in any of its spellings (CR, LF, keypad Enter). */
 int ui_is_enter(int key);
 
@@ -258,6 +266,41 @@ int ui_list_key(struct ui_list *l, int key, int page);
 
 /* True while a '/' search is being typed (keys go to the list first). */
 int ui_list_searching(const struct ui_list *l);
+
+/* ---- menu screens (ui_menu.c) ------------------------------------------ */
+
+/* One lettered entry of a menu screen. */
+struct ui_menu_item {
+	int letter;
+	const char *label;  /* untranslated, N_() */
+};
+
+/* A screen of lettered entries with a selection bar: a letter, or Up/Down
+ * and Enter, runs one; F1 shows help, Esc goes back, F10 quits. The last
+ * result stands under the entries. */
+struct ui_menu_screen {
+	const char *title;              /* N_(), pushed on the screen path */
+	const struct ui_fkey *keys;     /* the function-key bar */
+	const char *intro;              /* translated top line, or NULL */
+	void (*head)(int top, const void *ctx); /* draws the top line instead, or NULL */
+	const char *help;               /* translated F1 text, or NULL for none */
+	const struct ui_menu_item *items;
+	int n;
+	int x, width, indent;           /* entries at column x, width columns wide
+					 * (0: to the right margin), indent
+					 * blanks before the letter */
+	char *out;                      /* the result shown under them, or NULL */
+	size_t out_len;
+	enum ui_color out_color;        /* 0: plain */
+	/* Runs entry i (out, out_len as above); returns 0 to stay, > 0 to
+	 * leave the screen with that value, -1 to quit the program. */
+	int (*run)(struct ui *u, int i, char *out, size_t out_len, const void *ctx);
+	const void *ctx;
+};
+
+/* Runs menu screen m until the operator leaves it. Returns 0 (Esc), what
+ * run() returned when above zero, or -1 to quit the program. */
+int ui_menu_run(struct ui *u, const struct ui_menu_screen *m);
 
 /* ---- dialogs ---------------------------------------------------------- */
 

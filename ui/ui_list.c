@@ -1,6 +1,7 @@
 /* ui_list: a table with a header, a selection bar and '/' incremental
  * search, columns as wide as their widest cell in display columns (a
- * Chinese name lines up with the Latin ones). */
+ * Chinese name lines up with the Latin ones); and the scrolled read-only
+ * text view built on the same scrolling keys. */
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -230,4 +231,52 @@ int ui_scroll_key(int key, int *first, int rows, int n)
 	else
 		return 0;
 	return 1;
+}
+
+void ui_view_text(struct ui *u, const char *title, const char *head, const char *text,
+		  const struct ui_fkey *keys, int x, int start_at_end)
+{
+	char *copy = ui_xstrdup(text), **lines, *p;
+	int n = 1, first = 0, top, bottom, key, rows, hl;
+
+	for (p = copy; *p; p++)
+		n += *p == '\n';
+	lines = ui_xcalloc((size_t)n, sizeof(*lines));
+	/* Split in place, keeping blank lines (a report's spacing). */
+	n = 0;
+	for (p = copy; p;) {
+		lines[n++] = p;
+		if ((p = strchr(p, '\n')))
+			*p++ = 0;
+	}
+	if (n > 1 && !lines[n - 1][0])
+		n--;
+	ui_push(u, title);
+	while (!u->quit) {
+		ui_frame(u, keys, &top, &bottom);
+		attrset(A_BOLD);
+		hl = ui_wrap(head, top, 2, COLS - 4, 1);
+		attrset(A_NORMAL);
+		rows = bottom - top - hl;
+		if (rows < 1)
+			rows = 1;
+		if (start_at_end) {
+			first = n > rows ? n - rows : 0;
+			start_at_end = 0;
+		}
+		for (int i = 0; i < rows && first + i < n; i++)
+			ui_put(top + hl + 1 + i, x, lines[first + i], COLS - x - 2, 0);
+		curs_set(0);
+		refresh();
+		key = ui_fkeys_map(keys, ui_getkey());
+		if (key == UI_F(10))
+			u->quit = 1;
+		else if (key == UI_ESC || ui_is_enter(key))
+			break;
+		else
+			ui_scroll_key(key, &first, rows, n);
+	}
+	ui_pop(u);
+	free(lines);
+	free(copy);
 }

@@ -1,7 +1,8 @@
 /* ui_menu: the main menu, built from the operator's roles: an entry is
  * shown only to a role that may use it (src/ checks again) and only when
  * its screen exists. A cashier who inserts a user card here gets its
- * sale screen at once (ui_card_event). */
+ * sale screen at once (ui_card_event). Also the loop the smaller menu
+ * screens share (ui_menu_run). */
 #include <stdio.h>
 
 #include "perm.h"
@@ -132,4 +133,62 @@ int ui_menu(struct ui *u)
 	}
 	ui_pop(u);
 	return u->quit ? -1 : 0;
+}
+
+int ui_menu_run(struct ui *u, const struct ui_menu_screen *m)
+{
+	int sel = 0, top, bottom, key, i, y, r = 0;
+
+	ui_push(u, m->title);
+	while (!u->quit) {
+		ui_frame(u, m->keys, &top, &bottom);
+		if (m->head)
+			m->head(top, m->ctx);
+		else if (m->intro)
+			ui_put(top, 2, m->intro, COLS - 4, 0);
+		for (i = 0; i < m->n && top + 2 + i <= bottom; i++) {
+			char line[256];
+			snprintf(line, sizeof(line), "%*s%c  %s", m->indent, "", m->items[i].letter,
+				 _(m->items[i].label));
+			attrset(i == sel ? ui_attr(UI_C_SELECT) : A_NORMAL);
+			ui_put(top + 2 + i, m->x, line, m->width ? m->width : COLS - 2 * m->x, 1);
+			attrset(A_NORMAL);
+		}
+		y = top + 3 + m->n;
+		if (m->out && m->out[0] && y < bottom) {
+			attrset(m->out_color ? ui_attr(m->out_color) : A_NORMAL);
+			ui_wrap(m->out, y, 2, COLS - 4, 1);
+			attrset(A_NORMAL);
+		}
+		curs_set(0);
+		refresh();
+		key = ui_fkeys_map(m->keys, ui_getkey());
+		if (key == UI_F(10)) {
+			u->quit = 1;
+			break;
+		}
+		if (key == UI_ESC)
+			break;
+		if (key == UI_F(1) && m->help) {
+			ui_message(_("Help"), m->help);
+			continue;
+		}
+		if (key == UI_K(KEY_UP) && sel > 0)
+			sel--;
+		if (key == UI_K(KEY_DOWN) && sel < m->n - 1)
+			sel++;
+		/* A letter chooses its entry and runs it at once. */
+		for (i = 0; i < m->n; i++)
+			if (key == m->items[i].letter)
+				sel = i;
+		if (!m->n || !(ui_is_enter(key) || (key < 128 && key == m->items[sel].letter)))
+			continue;
+		r = m->run(u, sel, m->out, m->out_len, m->ctx);
+		if (r < 0)
+			u->quit = 1;
+		else if (r > 0)
+			break;
+	}
+	ui_pop(u);
+	return u->quit ? -1 : r > 0 ? r : 0;
 }

@@ -18,6 +18,7 @@
 #include "perm.h"
 #include "reader.h"
 #include "sale.h"
+#include "text.h"
 #include "ui_int.h"
 
 #define LAST_N 5
@@ -360,14 +361,7 @@ static void result_text(struct screen *ss, const struct sale_result *res)
 	if (res->command_id) {
 		snprintf(ss->command_meter, sizeof(ss->command_meter), "%s", res->sale.meter_no);
 		/* the line so far, cut at a character start if it must be */
-		n = strlen(ss->result);
-		if (n >= sizeof(ss->result_base)) {
-			n = sizeof(ss->result_base) - 1;
-			while (n && (ss->result[n] & 0xC0) == 0x80)
-				n--;
-		}
-		memcpy(ss->result_base, ss->result, n);
-		ss->result_base[n] = 0;
+		text_copy(ss->result_base, sizeof(ss->result_base), ss->result);
 		n = strlen(ss->result);
 		snprintf(ss->result + n, sizeof(ss->result) - n, " · %s",
 			 _("recharge queued for the meter-reading service"));

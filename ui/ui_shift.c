@@ -65,46 +65,6 @@ static void show(struct ui *u, const struct shift_rec *sh, int y)
 	}
 }
 
-/* Shows text (a rendered report) under a head line, scrolled with the
- * arrows and PgUp/PgDn, until Esc. */
-static void view_text(struct ui *u, const char *title, const char *head, const char *text)
-{
-	char *copy = ui_xstrdup(text), **lines, *p;
-	int n = 1, first = 0, top, bottom, key, rows, hl;
-
-	for (p = copy; *p; p++)
-		n += *p == '\n';
-	lines = ui_xcalloc((size_t)n, sizeof(*lines));
-	/* Split in place, keeping blank lines (the report's spacing). */
-	n = 0;
-	for (p = copy; p;) {
-		lines[n++] = p;
-		if ((p = strchr(p, '\n')))
-			*p++ = 0;
-	}
-	ui_push(u, title);
-	while (!u->quit) {
-		ui_frame(u, zkeys, &top, &bottom);
-		attrset(A_BOLD);
-		hl = ui_wrap(head, top, 2, COLS - 4, 1);
-		attrset(A_NORMAL);
-		rows = bottom - top - hl;
-		for (int i = 0; i < rows && first + i < n; i++)
-			ui_put(top + hl + 1 + i, 4, lines[first + i], COLS - 6, 0);
-		curs_set(0);
-		refresh();
-		key = ui_fkeys_map(zkeys, ui_getkey());
-		if (key == UI_F(10))
-			u->quit = 1;
-		else if (key == UI_ESC || ui_is_enter(key))
-			break;
-		else
-			ui_scroll_key(key, &first, rows, n);
-	}
-	ui_pop(u);
-	free(lines);
-	free(copy);
-}
 
 static int done_open(void *ctx, struct ui_form *fm)
 {
@@ -214,7 +174,7 @@ static int close_shift(struct ui *u)
 		ui_error(rc, NULL);
 		ui_message(_("Close shift"), head);
 	} else {
-		view_text(u, N_("Z-report"), head, text);
+		ui_view_text(u, N_("Z-report"), head, text, zkeys, 4, 0);
 	}
 	free(text);
 	return u->quit ? -1 : 1;

@@ -457,14 +457,31 @@ static const struct action actions[] = {
 };
 #define N_ACTIONS (int)(sizeof(actions) / sizeof(actions[0]))
 
-static void help(void)
+/* Runs the i-th action shown (ctx: their indexes in actions): issues a
+ * card, reads a check card back, or recycles one, leaving what happened
+ * in out. */
+static int action_run(struct ui *u, int i, char *out, size_t len, const void *ctx)
 {
-	ui_message(_("Help"),
-		   _("Put a card in the reader, then choose what to do with its letter or "
-		     "Up/Down and Enter. Reset, clear and setting cards ask for their order "
-		     "first (F2 writes the card). A check card goes into the meter, then comes "
-		     "back here: Read a check card back shows what the meter recorded. Every "
-		     "card operation is in the audit log."));
+	const int *shown = ctx;
+	const struct action *a = &actions[shown[i]];
+	int done = 0, rc = 0;
+
+	if (a->type > 0) {
+		rc = ui_tech_issue(u, a->type, NULL, out, len, &done);
+		if (!done)
+			out[0] = 0;
+	} else if (a->type == 0) {
+		struct card_state st;
+		rc = ui_tech_read_check(u, &st, &done);
+		if (done)
+			ui_tech_check_text(&st, out, len);
+		else
+			out[0] = 0;
+	} else {
+		out[0] = 0;
+		rc = recycle(u, out, len);
+	}
+	return rc < 0 ? -1 : 0;
 }
 
 /* One screen for both menu entries: the actions the operator's roles
@@ -472,77 +489,28 @@ static void help(void)
 static int screen(struct ui *u, const char *title)
 {
 	static char out[1024];
-	int shown[N_ACTIONS], n = 0, sel = 0, top, bottom, key, i;
+	struct ui_menu_item items[N_ACTIONS];
+	int shown[N_ACTIONS], n = 0, i;
+	struct ui_menu_screen m = {
+		.title = title, .keys = keys, .intro = _("Put the card in the reader, then choose:"),
+		.help = _("Put a card in the reader, then choose what to do with its letter or "
+			  "Up/Down and Enter. Reset, clear and setting cards ask for their order "
+			  "first (F2 writes the card). A check card goes into the meter, then comes "
+			  "back here: Read a check card back shows what the meter recorded. Every "
+			  "card operation is in the audit log."),
+		.items = items, .x = 4, .width = 40, .indent = 1,
+		.out = out, .out_len = sizeof(out), .out_color = UI_C_OK, .run = action_run,
+		.ctx = shown,
+	};
 
 	out[0] = 0;
 	for (i = 0; i < N_ACTIONS; i++)
-		if (perm_roles((enum perm)actions[i].perm) & u->s.roles)
+		if (perm_roles((enum perm)actions[i].perm) & u->s.roles) {
+			items[n] = (struct ui_menu_item){ actions[i].letter, actions[i].label };
 			shown[n++] = i;
-	ui_push(u, title);
-	while (!u->quit) {
-		int y;
-		ui_frame(u, keys, &top, &bottom);
-		ui_put(top, 2, _("Put the card in the reader, then choose:"), COLS - 4, 0);
-		for (i = 0; i < n; i++) {
-			char line[160];
-			snprintf(line, sizeof(line), " %c  %s", actions[shown[i]].letter,
-				 _(actions[shown[i]].label));
-			attrset(i == sel ? ui_attr(UI_C_SELECT) : A_NORMAL);
-			ui_put(top + 2 + i, 4, line, 40, 1);
-			attrset(A_NORMAL);
 		}
-		y = top + 3 + n;
-		if (out[0] && y < bottom) {
-			attrset(ui_attr(UI_C_OK));
-			ui_wrap(out, y, 2, COLS - 4, 1);
-			attrset(A_NORMAL);
-		}
-		curs_set(0);
-		refresh();
-		key = ui_fkeys_map(keys, ui_getkey());
-		if (key == UI_F(10)) {
-			u->quit = 1;
-			break;
-		}
-		if (key == UI_ESC)
-			break;
-		if (key == UI_F(1)) {
-			help();
-			continue;
-		}
-		if (key == UI_K(KEY_UP) && sel > 0)
-			sel--;
-		if (key == UI_K(KEY_DOWN) && sel < n - 1)
-			sel++;
-		for (i = 0; i < n; i++)
-			if (key == actions[shown[i]].letter)
-				sel = i;
-		if (!n || !(ui_is_enter(key) || (key < 128 && key == actions[shown[sel]].letter)))
-			continue;
-		{
-			const struct action *a = &actions[shown[sel]];
-			int done = 0, rc = 0;
-			if (a->type > 0) {
-				rc = ui_tech_issue(u, a->type, NULL, out, sizeof(out), &done);
-				if (!done)
-					out[0] = 0;
-			} else if (a->type == 0) {
-				struct card_state st;
-				rc = ui_tech_read_check(u, &st, &done);
-				if (done)
-					ui_tech_check_text(&st, out, sizeof(out));
-				else
-					out[0] = 0;
-			} else {
-				out[0] = 0;
-				rc = recycle(u, out, sizeof(out));
-			}
-			if (rc < 0)
-				u->quit = 1;
-		}
-	}
-	ui_pop(u);
-	return u->quit ? -1 : 0;
+	m.n = n;
+	return ui_menu_run(u, &m);
 }
 
 int ui_tech_cards(struct ui *u)

@@ -134,6 +134,13 @@ is "$(db "SELECT sum(amount) FROM ledger WHERE account_id = (SELECT id FROM acco
 	WHERE account_no = '$B') AND kind IN ('sale', 'refund')")" 0 "...the desk balance is 0"
 
 # ---- 5. meter replacement ----
+expect_rc 2 "a final reading with four decimals is refused before anything else" \
+	approved account replace-meter $B --old 202400000006 --new 202400000007 --final-reading 1234.5678
+contains "$err" "--final-reading 1234.5678: too many decimals (kWh with at most three decimals" \
+	"...saying why, in kWh"
+expect_rc 2 "a final reading that is not a number is refused" \
+	approved account replace-meter $B --old 202400000006 --new 202400000007 --final-reading 12kwh
+contains "$err" "--final-reading 12kwh: not a reading (kWh" "...saying so"
 expect_rc 1 "no meter replacement without approval" cashier account replace-meter $B \
 	--old 202400000006 --new 202400000007 --final-reading 1234.5
 contains "$err" "needs an administrator" "...refused"
