@@ -13,10 +13,12 @@
 # steady cycle with them off scan, a cycle that probes them, the
 # amortized probe cost (goal ≤ 5 %). For S2: cycle, CPU time and peak
 # resident memory of `saledesk poll --once` (getrusage of the child).
+# S4x: S4's lines with every third meter three-phase (68 registers a read
+# instead of 50): cycle, bound and ratio with the longer replies.
 # Then the peers on S3's busiest line: a plain libmodbus loop
 # (tests/bench/peer_naive.c: one request per value, default timeouts) and
 # mbpoll reading each meter in turn. Prints figures; asserts nothing.
-# BENCH_SITES="S3 S4 S2 peers" picks parts.
+# BENCH_SITES="S3 S4 S4x S2 peers" picks parts.
 set -u
 cd "$(dirname "$0")/../.."
 top=$(pwd)
@@ -29,7 +31,8 @@ trap 'metersim_stop; rm -rf "$work"' EXIT
 export HOME=$work
 unset SALEDESK_CONFIG
 BAUD=9600 BITS=10 TA=20 INTERVAL=10 BACKOFF_MAX=300
-PARTS=${BENCH_SITES:-S3 S4 S2 peers}
+PARTS=${BENCH_SITES:-S3 S4 S4x S2 peers}
+THREE_EVERY=0 # site_db and sim_args: every Nth unit three-phase (0: none)
 
 echo "machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at start"
 
@@ -41,6 +44,10 @@ per_meter() {
 		printf "%.3f", (8 + 105) * tc + t + g }'
 }
 PER=$(per_meter)
+# The same for a three-phase live read (68 registers, 141-byte reply).
+PER3=$(awk -v b=$BITS -v baud=$BAUD -v ta=$TA 'BEGIN {
+	tc = b / baud * 1000; g = 3.5 * tc; t = (ta > g ? ta : g)
+	printf "%.3f", (8 + 141) * tc + t + g }')
 calc() { awk "BEGIN { printf \"$1\", $2 }"; }
 
 # site_db DB KIND COUNTS...: a database with one bus per count (bus i
@@ -63,8 +70,8 @@ site_db() {
 			else
 				echo "INSERT INTO buses(id, name, kind, host, port, turnaround_ms, created_at) VALUES ($i, 'gw$i', 'tcp', '127.0.0.1', ${METERSIM_TCP[$i]}, $TA, 0);"
 			fi
-			awk -v b=$i -v n="$c" 'BEGIN { for (u = 1; u <= n; u++) {
-				printf "INSERT INTO meters(meter_no, account_id, tariff_id, mode, installed_at) VALUES (\"%06d%06d\", 1, 1, \"remote\", 0);\n", b, u
+			awk -v b=$i -v n="$c" -v e=$THREE_EVERY 'BEGIN { for (u = 1; u <= n; u++) {
+				printf "INSERT INTO meters(meter_no, account_id, tariff_id, mode, phases, installed_at) VALUES (\"%06d%06d\", 1, 1, \"remote\", %d, 0);\n", b, u, (e && u % e == 0) ? 3 : 1
 				printf "INSERT INTO meter_wiring(meter_id, bus_id, unit_id) VALUES (last_insert_rowid(), %d, %d);\n", b, u } }'
 		done
 		echo "COMMIT;"
@@ -78,7 +85,13 @@ sim_args() {
 	SIM=()
 	for c in "$@"; do
 		i=$((i + 1))
-		SIM+=(-e "bus $i $kind pace=1 baud=$BAUD framing=8N1 turnaround=$TA" -e "meter $i 1-$c")
+		SIM+=(-e "bus $i $kind pace=1 baud=$BAUD framing=8N1 turnaround=$TA")
+		if [ "$THREE_EVERY" -gt 0 ]; then
+			SIM+=(-e "meter $i $(seq -s, 1 "$c" | tr , '\n' | awk -v e=$THREE_EVERY '$1 % e' | paste -sd,)")
+			SIM+=(-e "meter $i $(seq "$THREE_EVERY" "$THREE_EVERY" "$c" | paste -sd,) phases=3")
+		else
+			SIM+=(-e "meter $i 1-$c")
+		fi
 	done
 }
 
@@ -149,6 +162,34 @@ rtu_site() {
 	if [ "$name" = S3 ]; then
 		peers "$busiest"
 	fi
+	metersim_stop
+}
+
+# mixed_site NAME EVERY COUNTS...: every EVERY-th unit three-phase; the
+# cycle against the bound of the busiest line with its mix of reads.
+mixed_site() {
+	local name=$1 every=$2 runs=3 i best=999999 sum=0 bound=0 c n3 lb total=0 n3all=0
+	shift 2
+	THREE_EVERY=$every
+	for c in "$@"; do
+		n3=$((c / every))
+		total=$((total + c)); n3all=$((n3all + n3))
+		lb=$(calc "%.1f" "($c - $n3) * $PER + $n3 * $PER3")
+		[ "$(calc %d "($lb > $bound)")" = 1 ] && bound=$lb
+	done
+	sim_args rtu "$@"
+	metersim_start "${SIM[@]}" || return 1
+	site_db "$work/$name.db" rtu "$@" || return 1
+	THREE_EVERY=0
+	once
+	for i in $(seq $runs); do
+		once
+		sum=$((sum + CYC))
+		[ "$CYC" -lt "$best" ] && best=$CYC
+	done
+	echo "$name: $total meters on $# lines, $n3all of them three-phase (units ${every}, $((2 * every)), ...), ${BAUD} 8N1, turnaround ${TA} ms, paced"
+	echo "  physical bound of the busiest line: ${bound} ms (single-phase read $(calc %.2f "$PER") ms, three-phase $(calc %.2f "$PER3") ms)"
+	echo "  site cycle (mean of $runs): $((sum / runs)) ms  ratio $(calc %.3f "$sum / $runs / $bound"); best ${best} ms  ratio $(calc %.3f "$best / $bound"); with the database write: ${TOT} ms (ratio $(calc %.3f "$TOT / $bound")); meters read: $READ"
 	metersim_stop
 }
 
@@ -230,7 +271,7 @@ PY
 	echo "  cold cycle (first poll of every meter): slowest gateway ${c} ms, with the database write ${t} ms; wall ${wall} s; CPU ${ut} s user + ${st} s system; peak RSS $((rss / 1024)) MiB; read $rd meters on $nb gateways"
 	for i in $(seq $runs); do
 		read -r c t rd nb wall ut st rss <<<"$(r)"
-		echo "  cycle $i: slowest gateway ${c} ms (ratio $(calc %.3f "$c / $bound")), with the database write ${t} ms; process wall ${wall} s; CPU ${ut} s user + ${st} s system; peak RSS $((rss / 1024)) MiB; read $rd"
+		echo "  cycle $i: slowest gateway ${c} ms (ratio $(calc %.3f "$c / $bound")), with the database write ${t} ms (ratio $(calc %.3f "$t / $bound")); process wall ${wall} s; CPU ${ut} s user + ${st} s system; peak RSS $((rss / 1024)) MiB; read $rd"
 	done
 	metersim_stop
 }
@@ -239,6 +280,7 @@ for part in $PARTS; do
 	case $part in
 	S3) rtu_site S3 19 19 19 19 19 19 19 19 18 18 18 18 18 18 ;;
 	S4) rtu_site S4 27 27 27 27 27 27 27 27 27 27 27 27 ;;
+	S4x) mixed_site S4x 3 27 27 27 27 27 27 27 27 27 27 27 27 ;;
 	S2) tcp_site ;;
 	esac
 done
