@@ -15,7 +15,6 @@
 #include "log.h"
 #include "text.h"
 
-#define DB_BUSY_TIMEOUT_MS 5000
 #define DB_BEGIN_TRIES 4
 #define DB_CHECK_EVERY_S 3600
 

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -20,14 +21,12 @@ static int64_t mono_us(void)
 	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
-/* Starts the write-back of what the last step left dirty in the copy, after
- * waiting for the write-back started one step before. Without it the whole
- * copy sits in the page cache (the kernel starts writing only at 10 % of
- * RAM dirty or after 30 s) and reaches the disk in one burst at the final
- * fsync; a sale's fsync then waits behind gigabytes (430 ms measured at
- * 2 GB). With it at most about two steps (8 MB) are ever queued ahead of a
- * sale. It makes nothing durable: the caller's fsync still does that. */
-static int write_behind(int fd)
+/* Without it the whole copy sits in the page cache (the kernel starts
+ * writing only at 10 % of RAM dirty or after 30 s) and reaches the disk in
+ * one burst at the final fsync; a sale's fsync then waits behind
+ * gigabytes (430 ms measured at 2 GB). With it at most about two steps
+ * (8 MB) are ever queued ahead of a sale. */
+int db_backup_write_behind(int fd)
 {
 #ifdef SYNC_FILE_RANGE_WRITE
 	if (sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WAIT_BEFORE | SYNC_FILE_RANGE_WRITE) == 0 ||
@@ -105,7 +104,7 @@ int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuni
 			break;
 		if (rc != SQLITE_OK && (rc & 0xff) != SQLITE_BUSY && (rc & 0xff) != SQLITE_LOCKED)
 			break;
-		if (wfd >= 0 && write_behind(wfd) != 0) {
+		if (wfd >= 0 && db_backup_write_behind(wfd) != 0) {
 			rc = err_set(errno == ENOSPC ? -SD_DB_FULL : -SD_IO, "cannot write %s: %s",
 				     dest, strerror(errno));
 			goto out;
@@ -156,13 +155,35 @@ static int begin_read(struct db *db)
 	return rc;
 }
 
-int db_backup_snapshot(struct db *src, int n, int64_t mmap_bytes, struct db **out)
+/* Size of src's -wal file; -1 if it cannot be read. */
+static int64_t wal_size(struct db *src)
+{
+	char w[4096 + 8];
+	struct stat sb;
+
+	snprintf(w, sizeof(w), "%s-wal", src->path);
+	if (stat(w, &sb) != 0)
+		return errno == ENOENT ? 0 : -1;
+	return (int64_t)sb.st_size;
+}
+
+int db_backup_snapshot(struct db *src, int n, int64_t mmap_bytes, struct db **out, int *frozen)
 {
 	char sql[64];
 	int rc, i;
 
 	for (i = 0; i < n; i++)
 		out[i] = NULL;
+	*frozen = 0;
+	/* Empty the WAL first, if nobody is in the way within a moment: a
+	 * snapshot taken while the WAL is empty reads the database file
+	 * alone (SQLite's read lock 0), and no checkpoint may write into the
+	 * file while such a reader holds it. The file then stays exactly
+	 * that snapshot until the readers end, so it can be copied as a
+	 * file. A reader or writer in the way only costs the fast path. */
+	db_set_busy_timeout(src, 200);
+	sqlite3_exec(src->conn, "PRAGMA wal_checkpoint(TRUNCATE)", NULL, NULL, NULL);
+	db_set_busy_timeout(src, DB_BUSY_TIMEOUT_MS);
 	/* SQLite (as Debian builds it) has no snapshot API to share a read
 	 * snapshot between connections. Holding the write lock while each
 	 * connection takes its snapshot gives the same: no commit can fall
@@ -180,6 +201,10 @@ int db_backup_snapshot(struct db *src, int n, int64_t mmap_bytes, struct db **ou
 		if (!rc)
 			rc = begin_read(out[i]);
 	}
+	/* Under the write lock nothing can be appended to the WAL: empty now,
+	 * it was empty when each snapshot was taken. */
+	if (!rc)
+		*frozen = wal_size(src) == 0;
 	db_rollback(src);
 	if (rc)
 		for (i = 0; i < n; i++) {
@@ -187,6 +212,18 @@ int db_backup_snapshot(struct db *src, int n, int64_t mmap_bytes, struct db **ou
 			out[i] = NULL;
 		}
 	return rc;
+}
+
+int db_backup_plain_header(unsigned char *buf, size_t n)
+{
+	/* Bytes 18 and 19 are the file format's write and read versions: 2
+	 * for WAL, 1 for a rollback journal. A copy marked WAL would want a
+	 * -wal and -shm beside it at every open, so cannot be opened in a
+	 * read-only folder. */
+	if (n < 100 || memcmp(buf, "SQLite format 3", 16) != 0)
+		return -1;
+	buf[18] = buf[19] = 1;
+	return 0;
 }
 
 int db_check(struct db *db, int full, char *why, unsigned len)
@@ -263,22 +300,26 @@ static int by_kind(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-/* Counts and sums the ledger per kind in one pass, in C: GROUP BY would
- * sort every row (there is no index on kind), and per-kind CASE sums cost
- * more than the scan. Integer adds with an overflow check: no floating
- * point touches money here. */
-static int read_ledger(struct db *db, struct db_facts *f)
+/* Counts and sums the ledger per kind: from ledger_totals (schema 12 on)
+ * unless scan, else in one pass over the ledger, in C: GROUP BY would sort
+ * every row (there is no index on kind), and per-kind CASE sums cost more
+ * than the scan. Integer adds with an overflow check: no floating point
+ * touches money here. */
+static int read_ledger(struct db *db, struct db_facts *f, int scan)
 {
 	sqlite3_stmt *st;
-	int rc, i;
+	int rc, i, totals;
 
 	if (!table_exists(db, "ledger"))
 		return 0;
-	if ((rc = db_prepare(db, &st, "SELECT kind, amount FROM ledger", NULL)))
+	totals = !scan && table_exists(db, "ledger_totals");
+	if ((rc = db_prepare(db, &st, totals ? "SELECT kind, rows, sum FROM ledger_totals"
+					     : "SELECT kind, 1, amount FROM ledger", NULL)))
 		return rc;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *kind = (const char *)sqlite3_column_text(st, 0);
-		int64_t amount = sqlite3_column_int64(st, 1);
+		int64_t rows = sqlite3_column_int64(st, 1);
+		int64_t amount = sqlite3_column_int64(st, 2);
 
 		if (!kind)
 			kind = "";
@@ -294,8 +335,8 @@ static int read_ledger(struct db *db, struct db_facts *f)
 			memcpy(f->kinds[i].kind, kind, strlen(kind) + 1);
 			f->nkinds++;
 		}
-		f->kinds[i].rows++;
-		f->ledger_rows++;
+		f->kinds[i].rows += rows;
+		f->ledger_rows += rows;
 		if (__builtin_add_overflow(f->kinds[i].sum, amount, &f->kinds[i].sum) ||
 		    __builtin_add_overflow(f->ledger_sum, amount, &f->ledger_sum)) {
 			rc = err_set(-SD_OVERFLOW, "ledger sum overflows in %s", db->path);
@@ -324,7 +365,7 @@ int db_facts_read(struct db *db, struct db_facts *f)
 	    (rc = db_int(db, &v, "PRAGMA user_version", NULL)))
 		goto out;
 	f->schema = (int)v;
-	if ((rc = read_tables(db, f)) || (rc = read_ledger(db, f)))
+	if ((rc = read_tables(db, f)) || (rc = read_ledger(db, f, 0)))
 		goto out;
 	for (int i = 0; i < f->ntables; i++)
 		if (!strcmp(f->tables[i].name, "ledger"))
@@ -334,6 +375,41 @@ int db_facts_read(struct db *db, struct db_facts *f)
 out:
 	if (txn)
 		db_exec(db, "COMMIT");
+	return rc;
+}
+
+int db_facts_check_ledger(struct db *db, const struct db_facts *f, char *why, unsigned len)
+{
+	struct db_facts *scan = calloc(1, sizeof(*scan));
+	int rc, txn = 0;
+
+	if (len)
+		why[0] = 0;
+	if (!scan)
+		return -SD_NOMEM;
+	if (sqlite3_get_autocommit(db->conn)) {
+		if ((rc = db_exec(db, "BEGIN")))
+			goto out;
+		txn = 1;
+	}
+	if ((rc = read_ledger(db, scan, 1)))
+		goto out;
+	int same = scan->ledger_rows == f->ledger_rows && scan->ledger_sum == f->ledger_sum &&
+		   scan->nkinds == f->nkinds;
+	for (int i = 0; same && i < scan->nkinds; i++)
+		same = !strcmp(scan->kinds[i].kind, f->kinds[i].kind) &&
+		       scan->kinds[i].rows == f->kinds[i].rows && scan->kinds[i].sum == f->kinds[i].sum;
+	if (!same) {
+		snprintf(why, len, "its ledger holds %lld rows summing to %lld fen, its totals say "
+			 "%lld rows and %lld fen", (long long)scan->ledger_rows,
+			 (long long)scan->ledger_sum, (long long)f->ledger_rows,
+			 (long long)f->ledger_sum);
+		rc = err_set(-SD_DB_CORRUPT, "%s: %s", db->path, why);
+	}
+out:
+	if (txn)
+		db_exec(db, "COMMIT");
+	free(scan);
 	return rc;
 }
 

@@ -6,6 +6,7 @@
 #ifndef SALEDESK_DB_BACKUP_H
 #define SALEDESK_DB_BACKUP_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -37,11 +38,26 @@ int db_backup_copy(struct db *src, const char *dest, const struct db_backup_tuni
  * of one and the same snapshot, so one can be copied while another reads
  * the manifest's facts in a thread of its own. mmap_bytes > 0 maps that
  * much of the file in each (a long sequential read without a read() per
- * page). Takes src's write lock for the moment the snapshots are taken:
- * src must not be inside a transaction. The connections in out[] are
- * owned by the caller: db_close() each (that ends its transaction).
+ * page). First tries to empty the WAL (a checkpoint that gives up after
+ * 200 ms); *frozen is 1 if it was empty when the snapshot was taken: then,
+ * while these connections stay open, the database file itself is that
+ * snapshot and no checkpoint writes into it, so it may be copied as a
+ * plain file. Takes src's write lock for the moment the snapshots are
+ * taken: src must not be inside a transaction. The connections in out[]
+ * are owned by the caller: db_close() each (that ends its transaction).
  * Returns 0 or a negative SD_ code (all of out[] NULL then). */
-int db_backup_snapshot(struct db *src, int n, int64_t mmap_bytes, struct db **out);
+int db_backup_snapshot(struct db *src, int n, int64_t mmap_bytes, struct db **out, int *frozen);
+
+/* Marks the first bytes of a copied database file (buf, n of them, the
+ * start of page 1) as a rollback-journal file, as the backup API's copy
+ * is left. Returns 0, or -1 if buf is not the start of an SQLite file. */
+int db_backup_plain_header(unsigned char *buf, size_t n);
+
+/* Starts the write-back of what is dirty in fd after waiting for the
+ * write-back started by the call before, so a long copy reaches the disk
+ * as it is made instead of in one burst at its fsync, behind which a
+ * sale's fsync would wait. Makes nothing durable. Returns 0 or -1 (errno). */
+int db_backup_write_behind(int fd);
 
 /* Runs PRAGMA quick_check (full = 0) or integrity_check (full = 1). Returns
  * 0 if the file is sound, -SD_DB_CORRUPT with the first problem in why
@@ -73,6 +89,11 @@ struct db_facts {
 /* Reads the facts of db (tables in name order) in one read transaction.
  * Works on any schema version that has the tables it finds. */
 int db_facts_read(struct db *db, struct db_facts *f);
+
+/* Sums the ledger row by row and checks f's per-kind counts and sums (as
+ * db_facts_read() took them from the running totals) against it. Returns
+ * 0, or -SD_DB_CORRUPT with the difference in why (and the detail). */
+int db_facts_check_ledger(struct db *db, const struct db_facts *f, char *why, unsigned len);
 
 /* Reads the stored hash of audit row id; -SD_NOT_FOUND if there is none. */
 int db_backup_audit_hash_at(struct db *db, int64_t id, unsigned char hash[AUDIT_HASH_LEN]);

@@ -7,6 +7,9 @@
 
 #include "db.h"
 
+/* How long a connection waits for another's lock before SQLITE_BUSY. */
+#define DB_BUSY_TIMEOUT_MS 5000
+
 struct db {
 	sqlite3 *conn;
 	char *path;

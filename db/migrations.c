@@ -688,7 +688,28 @@ static const char migration_energy_day_hours[] =
 	"  WHERE meter_id = OLD.meter_id AND day_ts = OLD.hour_ts - OLD.hour_ts % 86400;\n"
 	"END;\n";
 
+/* The ledger's row count and sum per kind, kept by a trigger in the
+ * transaction of each row. A backup's manifest records them: read here
+ * they cost nothing, where summing the ledger took seconds at 2 GB while
+ * the backup waited. `backup verify` still sums the ledger and checks
+ * these against it. The ledger is append-only, so an insert is all there
+ * is to follow. */
+static const char migration_ledger_totals[] =
+	"CREATE TABLE ledger_totals (\n"
+	"  kind  TEXT PRIMARY KEY,\n"
+	"  rows  INTEGER NOT NULL,\n"
+	"  sum   INTEGER NOT NULL\n"
+	") STRICT, WITHOUT ROWID;\n"
+	"INSERT INTO ledger_totals(kind, rows, sum)\n"
+	"  SELECT kind, count(*), sum(amount) FROM ledger GROUP BY kind;\n"
+	"CREATE TRIGGER ledger_totals_add AFTER INSERT ON ledger\n"
+	"BEGIN\n"
+	"  INSERT INTO ledger_totals(kind, rows, sum) VALUES (NEW.kind, 1, NEW.amount)\n"
+	"  ON CONFLICT(kind) DO UPDATE SET rows = rows + 1, sum = sum + excluded.sum;\n"
+	"END;\n";
+
 const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
 				      migration_5, migration_billing, migration_7, migration_8,
-				      migration_9, migration_bus_config, migration_energy_day_hours };
+				      migration_9, migration_bus_config, migration_energy_day_hours,
+				      migration_ledger_totals };
 const int db_migration_count = (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

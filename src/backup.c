@@ -499,6 +499,23 @@ static int side_join(struct side_job *j, int rc)
 	return !rc && j->rc ? err_set(j->rc, "%s", j->why) : rc;
 }
 
+/* Copies the database file at db to the (empty) file dest with page 1
+ * marked for a rollback journal, putting the copy's SHA-256 and size
+ * into r's manifest. */
+static int copy_file_hashed(const char *db, const char *dest, struct backup_result *r)
+{
+	int fd = open(dest, O_WRONLY | O_CLOEXEC), rc;
+
+	if (fd < 0)
+		return err_set(-SD_IO, "cannot write %s: %s", dest, strerror(errno));
+	rc = backup_copy_hashed(db, fd, dest, db_backup_plain_header, r->m.db_sha256,
+				&r->m.db_size);
+	if (close(fd) != 0 && !rc)
+		rc = err_set(errno == ENOSPC ? -SD_DB_FULL : -SD_IO, "cannot write %s: %s", dest,
+			     strerror(errno));
+	return rc;
+}
+
 /* How much of the database the copy maps instead of reading it page by
  * page: all of it up to this (SQLite caps it at its own limit). */
 #define BACKUP_MMAP_BYTES ((int64_t)1 << 40)
@@ -565,33 +582,44 @@ int backup_run(const struct session *s, const struct backup_opts *o, struct back
 	 * while the copy is made: at 2 GB the ledger's scan costs seconds,
 	 * and reading the finished copy afterwards added them to the backup.
 	 * `backup verify` checks the file against them. */
-	if ((rc = db_backup_snapshot(s->db, 2, BACKUP_MMAP_BYTES, snap)))
+	if ((rc = db_backup_snapshot(s->db, 2, BACKUP_MMAP_BYTES, snap, &r->file_copy)))
 		goto out;
 	memset(&facts, 0, sizeof(facts));
 	memset(&hash, 0, sizeof(hash));
 	facts.db = snap[1];
 	facts.f = &r->m.facts;
 	side_start(&facts);
-	rc = db_backup_copy(snap[0], plain, &tune, &r->st);
+	if (r->file_copy) {
+		/* While snap[] are open the file is the snapshot: copy it as
+		 * a file, hashing it in the same read (at 2 GB the backup
+		 * API's page-by-page copy took 2.5 times a `cp`). */
+		log_debug("backup: the WAL is empty, copying the database file itself");
+		rc = copy_file_hashed(db_path(s->db), plain, r);
+	} else {
+		log_debug("backup: the WAL is in use, copying through SQLite's online backup");
+		rc = db_backup_copy(snap[0], plain, &tune, &r->st);
+	}
 	r->copy_ms = clock_mono_ms() - t0;
-	db_close(snap[0]);
-	snap[0] = NULL;
 	rc = side_join(&facts, rc);
 	r->facts_ms = facts.ms;
-	db_close(snap[1]);
-	snap[1] = NULL;
+	for (int i = 0; i < 2; i++) {
+		db_close(snap[i]);
+		snap[i] = NULL;
+	}
 	if (rc)
 		goto out;
 	backup_fault_point("backup", 1); /* tests: killed with the copy half made */
-	/* The hash reads the finished copy from the page cache, niced. */
-	hash.path = plain;
-	side_start(&hash);
-	rc = side_join(&hash, 0);
-	r->hash_ms = hash.ms;
-	if (rc)
-		goto out;
-	memcpy(r->m.db_sha256, hash.hex, sizeof(r->m.db_sha256));
-	r->m.db_size = hash.size;
+	if (!r->file_copy) {
+		/* The hash reads the finished copy from the page cache, niced. */
+		hash.path = plain;
+		side_start(&hash);
+		rc = side_join(&hash, 0);
+		r->hash_ms = hash.ms;
+		if (rc)
+			goto out;
+		memcpy(r->m.db_sha256, hash.hex, sizeof(r->m.db_sha256));
+		r->m.db_size = hash.size;
+	}
 	if (encrypt) {
 		if ((rc = backup_encrypt_file(plain, enc_tmp, o->passphrase)))
 			goto out;

@@ -44,8 +44,11 @@ struct backup_result {
 	struct backup_manifest m;
 	int removed;             /* old backups removed by rotation */
 	struct db_backup_stats st;
-	/* Where the time went: the online copy, then the facts and the
-	 * SHA-256 side by side (each its own thread's time). */
+	/* 1: the database file itself was copied and hashed in one read
+	 * (its WAL was empty); 0: SQLite's online backup, then the hash. */
+	int file_copy;
+	/* Where the time went: the copy (with the hash when file_copy), the
+	 * facts read beside it (its own thread's time), the hash after it. */
 	int64_t copy_ms, facts_ms, hash_ms, total_ms;
 };
 

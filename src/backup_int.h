@@ -3,6 +3,7 @@
 #define SALEDESK_BACKUP_INT_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* fsyncs the file at path (or folder); 0 or -SD_IO naming it. */
 int backup_fsync_path(const char *path);
@@ -23,5 +24,14 @@ const char *backup_basename(const char *path);
  * process with SIGKILL at fault point n of WHAT ("restore"), simulating a
  * power cut there. Tests only; documented in docs/backup.md. */
 void backup_fault_point(const char *what, int n);
+
+/* Copies the database file at path to ofd (named out in errors), pushing
+ * it to the disk as it goes, and puts the copy's SHA-256 as hex into
+ * hex[65] and its length into *size. first, if given, may change the
+ * file's first 100 bytes (the database header) for the copy, and fails it
+ * by returning non-zero. The file must not change meanwhile. Returns 0 or
+ * a negative SD_ code (-SD_DB_FULL on a full disk). */
+int backup_copy_hashed(const char *path, int ofd, const char *out,
+		       int (*first)(unsigned char *buf, size_t n), char hex[65], int64_t *size);
 
 #endif

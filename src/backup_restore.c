@@ -141,6 +141,14 @@ static int verify_plain(const char *plain, const struct backup_manifest *m,
 		rc = err_set(-SD_BACKUP_BAD, "%s: %s", m->file, why);
 		goto out;
 	}
+	/* The facts came from the ledger's running totals: sum the rows. */
+	if ((rc = db_facts_check_ledger(db, &got, why, sizeof(why)))) {
+		if (rc != -SD_DB_CORRUPT)
+			goto out;
+		say(rep, 0, "ledger rows differ from its totals: %s", why);
+		rc = err_set(-SD_BACKUP_BAD, "%s: %s", m->file, why);
+		goto out;
+	}
 	say(rep, 1, "schema %d (this saledesk: %d)%s", got.schema, db_schema_latest(),
 	    got.schema < db_schema_latest() ? "; restore will migrate it" : "");
 	say(rep, 1, "row counts, ledger %" PRId64 " rows summing to %" PRId64 " fen, and audit "

@@ -1,8 +1,9 @@
 /* Backups in C: the rotation plan, manifest round trips, encryption that
  * rejects a wrong passphrase and any changed byte, the permission check,
  * restore migrating an older schema, a rewritten audit history caught
- * against a backup's head, and backups taken while another process
- * commits whose manifests still match their files. */
+ * against a backup's head, backups taken while another process commits
+ * whose manifests still match their files, and the ledger's running
+ * totals checked against its rows. */
 #include "helpers.h"
 
 #include <signal.h>
@@ -336,6 +337,50 @@ static void test_backups_while_another_process_commits(void **state)
 	tdb_teardown(&t);
 }
 
+/* The manifest's ledger counts and sums come from the running totals a
+ * trigger keeps; `backup verify` sums the rows and catches totals that
+ * do not match them. */
+static void test_verify_sums_the_ledger_against_its_totals(void **state)
+{
+	struct backup_opts o;
+	struct backup_result r;
+	struct session sys;
+	struct tdb t;
+	char staged[300];
+
+	(void)state;
+	clock_set(T0);
+	tdb_setup(&t, DB_OPEN_CREATE);
+	session_system(t.db, &sys);
+	/* rows alone, without the accounts they would name */
+	assert_int_equal(db_exec(t.db, "PRAGMA foreign_keys = OFF"), 0);
+	assert_int_equal(db_exec(t.db, "INSERT INTO ledger(ts, kind, account_id, amount, "
+				       "operator_id) VALUES (1, 'sale', 1, 500, 1), "
+				       "(2, 'fee', 1, 100, 1), (3, 'sale', 1, 250, 1)"), 0);
+	memset(&o, 0, sizeof(o));
+	o.dir = t.dir;
+	assert_int_equal(backup_run(&sys, &o, &r), 0);
+	assert_int_equal(r.m.facts.ledger_rows, 3);
+	assert_int_equal(r.m.facts.ledger_sum, 850);
+	assert_int_equal(r.m.facts.nkinds, 2);
+	assert_string_equal(r.m.facts.kinds[0].kind, "fee");
+	assert_int_equal(r.m.facts.kinds[1].rows, 2);
+	assert_int_equal(r.m.facts.kinds[1].sum, 750);
+	assert_int_equal(backup_verify_file(r.path, NULL, t.dir, staged, sizeof(staged), NULL,
+					    NULL), 0);
+	unlink(staged);
+	assert_int_equal(db_exec(t.db, "UPDATE ledger_totals SET sum = sum + 1 WHERE kind = "
+				       "'sale'"), 0);
+	clock_set(T0 + 1);
+	assert_int_equal(backup_run(&sys, &o, &r), 0);
+	assert_int_equal(r.m.facts.ledger_sum, 851);
+	assert_int_equal(backup_verify_file(r.path, NULL, t.dir, staged, sizeof(staged), NULL,
+					    NULL), -SD_BACKUP_BAD);
+	assert_non_null(strstr(err_detail(), "summing to 850 fen, its totals say 3 rows and 851"));
+	tdb_teardown(&t);
+	clock_set(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -347,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_restore_migrates_an_older_schema),
 		cmocka_unit_test(test_rewritten_history_is_caught_against_a_backup),
 		cmocka_unit_test(test_backups_while_another_process_commits),
+		cmocka_unit_test(test_verify_sums_the_ledger_against_its_totals),
 	};
 	return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
 }
