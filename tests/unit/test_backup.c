@@ -381,6 +381,54 @@ static void test_verify_sums_the_ledger_against_its_totals(void **state)
 	clock_set(0);
 }
 
+/* With its WAL empty the database file itself is copied; with a reader
+ * holding a snapshot that needs the WAL, the checkpoint cannot empty it
+ * and the online backup copies instead. Both copies verify. */
+static void test_backup_copies_the_file_or_falls_back(void **state)
+{
+	struct backup_opts o;
+	struct backup_result r;
+	struct session sys;
+	struct tdb t;
+	struct db *reader = NULL;
+	char staged[300];
+	int64_t n = 0;
+
+	(void)state;
+	clock_set(T0);
+	tdb_setup(&t, DB_OPEN_CREATE);
+	session_system(t.db, &sys);
+	assert_int_equal(db_begin(t.db), 0);
+	assert_int_equal(audit_log(&sys, "test.one", "x", "before the first backup"), 0);
+	assert_int_equal(db_commit(t.db), 0);
+	memset(&o, 0, sizeof(o));
+	o.dir = t.dir;
+	assert_int_equal(backup_run(&sys, &o, &r), 0);
+	assert_int_equal(r.file_copy, 1);
+	assert_int_equal(backup_verify_file(r.path, NULL, t.dir, staged, sizeof(staged), NULL,
+					    NULL), 0);
+	unlink(staged);
+	/* a commit puts frames in the WAL; a reader then holds them */
+	assert_int_equal(db_begin(t.db), 0);
+	assert_int_equal(audit_log(&sys, "test.two", "x", "in the WAL"), 0);
+	assert_int_equal(db_commit(t.db), 0);
+	assert_int_equal(db_open(t.path, DB_OPEN_NO_CHECK, &reader), 0);
+	assert_int_equal(db_exec(reader, "BEGIN"), 0);
+	n = db_count_rows(reader, "audit");
+	assert_true(n >= 2);
+	clock_set(T0 + 1);
+	assert_int_equal(backup_run(&sys, &o, &r), 0);
+	assert_int_equal(r.file_copy, 0);
+	assert_int_equal(r.m.facts.audit_head_id, n);
+	assert_int_equal(backup_verify_file(r.path, NULL, t.dir, staged, sizeof(staged), NULL,
+					    NULL), 0);
+	unlink(staged);
+	db_exec(reader, "COMMIT");
+	db_close(reader);
+	tdb_teardown(&t);
+	clock_set(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +441,7 @@ int main(void)
 		cmocka_unit_test(test_rewritten_history_is_caught_against_a_backup),
 		cmocka_unit_test(test_backups_while_another_process_commits),
 		cmocka_unit_test(test_verify_sums_the_ledger_against_its_totals),
+		cmocka_unit_test(test_backup_copies_the_file_or_falls_back),
 	};
 	return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
 }
