@@ -1,7 +1,7 @@
 /* card_keys: the encrypted key file.
  *
  * Layout (all integers big-endian):
- *   0  8  magic "SDKEYS\0\1" (format 1)
+ *   0  8  magic "SDKEYS\0\2" (format 2; "SDKEYS\0\1", format 1, is read)
  *   8  1  KDF: 2 = scrypt
  *   9  4  scrypt log2(N), r, p, 0: written 16, 8, 1, 0 (64 MiB); a file
  *         with less than log2(N) 16 or r 8 is refused
@@ -30,10 +30,12 @@
 
 #include "err.h"
 
-#define MAGIC "SDKEYS\0\1"
+#define MAGIC1 "SDKEYS\0\1"
+#define MAGIC "SDKEYS\0\2"
 #define HDR_LEN 45
 #define TAG_LEN 16
-#define SET_LEN (1 + 4 + CARD_NKID * CARD_KEY_LEN)
+#define SET_LEN1 (1 + 4 + CARD_NKID * CARD_KEY_LEN)
+#define SET_LEN (SET_LEN1 + 1 + CARD_KEY_LEN)
 #define PLAIN_MAX (1 + CARD_KEYS_MAX_VERSIONS * SET_LEN)
 
 struct card_keyring *card_keys_new(void)
@@ -78,7 +80,13 @@ int card_keys_add_version(struct card_keyring *ring, const struct card_keyset *i
 	memset(s, 0, sizeof(*s));
 	if (imp) {
 		memcpy(s->mk, imp->mk, sizeof(s->mk));
+		if (imp->has_mk06)
+			memcpy(s->mk06, imp->mk06, sizeof(s->mk06));
+		else if ((rc = card_random(s->mk06, sizeof(s->mk06))))
+			return rc;
 	} else {
+		if ((rc = card_random(s->mk06, sizeof(s->mk06))))
+			return rc;
 		if ((rc = card_random(s->mk[0], sizeof(s->mk))))
 			return rc;
 		/* the transport key is the card maker's: it stays the same
@@ -88,6 +96,7 @@ int card_keys_add_version(struct card_keyring *ring, const struct card_keyset *i
 		else if (prev)
 			memcpy(s->mk[CARD_KID_TRANSPORT], prev->mk[CARD_KID_TRANSPORT], CARD_KEY_LEN);
 	}
+	s->has_mk06 = 1;
 	s->version = (uint8_t)next;
 	s->created = now;
 	ring->n++;
@@ -132,10 +141,14 @@ int card_keys_parse(const char *text, struct card_keyset *out)
 			out->version = (uint8_t)v;
 			continue;
 		}
-		if (sscanf(buf, "%d=", &kid) != 1 || kid < 0 || kid >= CARD_NKID ||
-		    !strchr(buf, '=') || hexkey(strchr(buf, '=') + 1, out->mk[kid]))
+		if (sscanf(buf, "%d=", &kid) != 1 || kid < 0 || kid > CARD_NKID ||
+		    !strchr(buf, '=') ||
+		    hexkey(strchr(buf, '=') + 1, kid == CARD_NKID ? out->mk06 : out->mk[kid]))
 			goto bad;
-		seen |= 1 << kid;
+		if (kid == CARD_NKID)
+			out->has_mk06 = 1;
+		else
+			seen |= 1 << kid;
 	}
 	if (seen != (1 << CARD_NKID) - 1) {
 		OPENSSL_cleanse(out, sizeof(*out));
@@ -144,7 +157,7 @@ int card_keys_parse(const char *text, struct card_keyset *out)
 	return 0;
 bad:
 	OPENSSL_cleanse(out, sizeof(*out));
-	return err_set(-SD_INVAL, "imported keys, line %d: expected version=NN or K=32 hex digits",
+	return err_set(-SD_INVAL, "imported keys, line %d: expected version=NN or K=32 hex digits (K 0..6)",
 		       line);
 }
 
@@ -250,6 +263,9 @@ int card_keys_save(const char *path, const struct card_keyring *ring, const char
 		p[0] = ring->set[i].version;
 		put32(p + 1, ring->set[i].created);
 		memcpy(p + 5, ring->set[i].mk, CARD_NKID * CARD_KEY_LEN);
+		p[SET_LEN1] = ring->set[i].has_mk06 ? 1 : 0;
+		if (ring->set[i].has_mk06)
+			memcpy(p + SET_LEN1 + 1, ring->set[i].mk06, CARD_KEY_LEN);
 	}
 	memcpy(buf, MAGIC, 8);
 	buf[8] = 2;
@@ -297,6 +313,7 @@ int card_keys_load(const char *path, const char *passphrase, struct card_keyring
 	uint8_t buf[HDR_LEN + PLAIN_MAX + TAG_LEN + 1], *plain = NULL, key[32];
 	struct card_keyring *ring = NULL;
 	uint32_t np = 0;
+	size_t set_len;
 	ssize_t got;
 	int fd, rc;
 
@@ -311,8 +328,10 @@ int card_keys_load(const char *path, const char *passphrase, struct card_keyring
 	close(fd);
 	if (got < 0)
 		return err_set(-SD_IO, "cannot read %s: %s", path, strerror(errno));
-	if (got < HDR_LEN + TAG_LEN || memcmp(buf, MAGIC, 8) || buf[8] != 2)
+	if (got < HDR_LEN + TAG_LEN || (memcmp(buf, MAGIC, 8) && memcmp(buf, MAGIC1, 8)) ||
+	    buf[8] != 2)
 		return err_set(-SD_KEYS_BAD, "%s is not a saledesk key file", path);
+	set_len = memcmp(buf, MAGIC, 8) ? SET_LEN1 : SET_LEN;
 	np = get32(buf + 41);
 	if (buf[9] < CARD_KEYS_SCRYPT_LOG_N || buf[9] > 22 || buf[10] != 8 || buf[11] < 1 ||
 	    buf[11] > 4 || buf[12] || np < 1 || np > PLAIN_MAX ||
@@ -328,16 +347,20 @@ int card_keys_load(const char *path, const char *passphrase, struct card_keyring
 	    (rc = gcm(0, key, buf + 29, buf, HDR_LEN, buf + HDR_LEN, np, plain,
 		      buf + HDR_LEN + np)))
 		goto out;
-	if (plain[0] < 1 || plain[0] > CARD_KEYS_MAX_VERSIONS || np != 1 + (uint32_t)plain[0] * SET_LEN) {
+	if (plain[0] < 1 || plain[0] > CARD_KEYS_MAX_VERSIONS || np != 1 + plain[0] * set_len) {
 		rc = err_set(-SD_KEYS_BAD, "%s: inconsistent content", path);
 		goto out;
 	}
 	ring->n = plain[0];
 	for (int i = 0; i < ring->n; i++) {
-		const uint8_t *p = plain + 1 + (size_t)i * SET_LEN;
+		const uint8_t *p = plain + 1 + (size_t)i * set_len;
 		ring->set[i].version = p[0];
 		ring->set[i].created = get32(p + 1);
 		memcpy(ring->set[i].mk, p + 5, CARD_NKID * CARD_KEY_LEN);
+		if (set_len == SET_LEN && (p[SET_LEN1] & 1)) {
+			ring->set[i].has_mk06 = 1;
+			memcpy(ring->set[i].mk06, p + SET_LEN1 + 1, CARD_KEY_LEN);
+		}
 	}
 	*out = ring;
 	ring = NULL;
@@ -361,6 +384,15 @@ char *card_keys_kcvs(const struct card_keyset *set, char *buf, unsigned len)
 		card_kcv(set->mk[k], kcv);
 		off += (size_t)snprintf(buf + off, len - off, "%sMK%02d=%02X%02X%02X", k ? " " : "",
 					k, kcv[0], kcv[1], kcv[2]);
+	}
+	if (off < len) {
+		uint8_t kcv[3] = {0};
+		if (set->has_mk06) {
+			card_kcv(set->mk06, kcv);
+			snprintf(buf + off, len - off, " MK06=%02X%02X%02X", kcv[0], kcv[1], kcv[2]);
+		} else {
+			snprintf(buf + off, len - off, " MK06=none");
+		}
 	}
 	return buf;
 }

@@ -165,7 +165,7 @@ out:
 static const struct cli_opt init_opts[] = {
 	{ "passphrase-fd", "N", 0, "read the key-file passphrase from descriptor N" },
 	{ "transport-fd", "N", 0, "read the card maker's transport master key (32 hex digits) from N" },
-	{ "import-fd", "N", 0, "import a master key set (version=NN, 0= .. 5= lines) from N" },
+	{ "import-fd", "N", 0, "import a master key set (version=NN, 0= .. 5= lines, 6= optional) from N" },
 	{ NULL, NULL, 0, NULL },
 };
 static const struct cli_opt rotate_opts[] = {
