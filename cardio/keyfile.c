@@ -396,3 +396,122 @@ char *card_keys_kcvs(const struct card_keyset *set, char *buf, unsigned len)
 	}
 	return buf;
 }
+
+int card_rkeys_export(const char *path, const struct card_keyring *ring, int *n)
+{
+	char tmp[4096], *text = NULL;
+	size_t cap = 256 + (size_t)CARD_KEYS_MAX_VERSIONS * 48, off = 0;
+	int fd = -1, rc;
+
+	*n = 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp))
+		return err_set(-SD_INVAL, "output path too long");
+	text = OPENSSL_secure_zalloc(cap);
+	if (!text)
+		return err_set(-SD_NOMEM, "export buffer");
+	off += (size_t)snprintf(text, cap,
+				"# saledesk recharge master keys (MK06) by key version, for the\n"
+				"# meter-reading service only. Secret: encrypt it with systemd-creds\n"
+				"# and delete this file (docs/poll.md).\n");
+	for (int i = 0; i < ring->n; i++) {
+		const struct card_keyset *s = &ring->set[i];
+		if (!s->has_mk06)
+			continue;
+		off += (size_t)snprintf(text + off, cap - off, "%02X = ", s->version);
+		for (int k = 0; k < CARD_KEY_LEN; k++)
+			off += (size_t)snprintf(text + off, cap - off, "%02X", s->mk06[k]);
+		text[off++] = '\n';
+		(*n)++;
+	}
+	if (!*n) {
+		rc = err_set(-SD_STATE, "no key version has an MK06 (all were made before it): "
+					"run `saledesk keys rotate` first");
+		goto out;
+	}
+	/* mkstemp creates the file 0600 with O_EXCL: no moment where another
+	 * user could open it */
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = err_set(-SD_IO, "cannot create a file beside %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0600) != 0 || write(fd, text, off) != (ssize_t)off || fsync(fd) != 0) {
+		rc = err_set(-SD_IO, "cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		rc = err_set(-SD_IO, "cannot put the file in place at %s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	OPENSSL_secure_clear_free(text, cap);
+	if (rc)
+		*n = 0;
+	return rc;
+}
+
+int card_rkeys_read(const char *path, struct card_rkeys *out)
+{
+	char buf[4096 + 1], *p, *eol;
+	struct stat sb;
+	ssize_t got;
+	int fd, line = 0;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return err_set(-SD_NOT_FOUND, "%s does not exist", path);
+		return err_set(-SD_IO, "cannot open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (sb.st_mode & 077)) {
+		close(fd);
+		return err_set(-SD_INVAL, "%s is not a regular file readable by its owner only "
+					  "(mode 0600 or 0400): refused", path);
+	}
+	got = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (got < 0)
+		return err_set(-SD_IO, "cannot read %s: %s", path, strerror(errno));
+	if ((size_t)got >= sizeof(buf)) {
+		OPENSSL_cleanse(buf, sizeof(buf));
+		return err_set(-SD_INVAL, "%s is too long for a recharge key file", path);
+	}
+	buf[got] = 0;
+	for (p = buf; *p; p = eol ? eol + 1 : p + strlen(p)) {
+		unsigned v;
+		int used = 0;
+
+		eol = strchr(p, '\n');
+		if (eol)
+			*eol = 0;
+		line++;
+		if (!*p || *p == '#' || *p == '\r')
+			continue;
+		if (sscanf(p, "%2x = %n", &v, &used) != 1 || !used || v < 1 || v > 0x7F ||
+		    out->n >= CARD_KEYS_MAX_VERSIONS || card_rkeys_find(out, (int)v) ||
+		    hexkey(p + used, out->mk06[out->n])) {
+			OPENSSL_cleanse(buf, sizeof(buf));
+			OPENSSL_cleanse(out, sizeof(*out));
+			return err_set(-SD_INVAL, "%s, line %d: expected VV = 32 hex digits", path,
+				       line);
+		}
+		out->version[out->n++] = (uint8_t)v;
+	}
+	OPENSSL_cleanse(buf, sizeof(buf));
+	if (!out->n)
+		return err_set(-SD_INVAL, "%s holds no recharge key", path);
+	return 0;
+}
+
+const uint8_t *card_rkeys_find(const struct card_rkeys *keys, int v)
+{
+	for (int i = 0; keys && i < keys->n; i++)
+		if (keys->version[i] == v)
+			return keys->mk06[i];
+	return NULL;
+}

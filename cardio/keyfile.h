@@ -72,4 +72,29 @@ int card_keys_load(const char *path, const char *passphrase, struct card_keyring
  * MK06=..." ("MK06=none" for a version without it) into buf (never a key). */
 char *card_keys_kcvs(const struct card_keyset *set, char *buf, unsigned len);
 
+/* The service's copy of the recharge master keys: MK06 of each version
+ * that has one, nothing of the card keys (docs/poll.md "Recharge keys").
+ * Text, one "VV = 32 hex digits" line per version (VV its two hex
+ * digits), '#' comments; written by `keys export-service`. */
+struct card_rkeys {
+	int n;
+	uint8_t version[CARD_KEYS_MAX_VERSIONS];
+	uint8_t mk06[CARD_KEYS_MAX_VERSIONS][CARD_KEY_LEN];
+};
+
+/* Writes the MK06 of every version of ring that has one to path: a
+ * temporary file beside it, created mode 0600, fsynced, then renamed
+ * over path. *n gets the versions written; -SD_STATE when none has an
+ * MK06 (nothing is written). */
+int card_rkeys_export(const char *path, const struct card_keyring *ring, int *n);
+
+/* Reads a service file into out (wiped by the caller with
+ * OPENSSL_cleanse). Refuses a file that group or others may read, or
+ * that is not a regular file (-SD_INVAL), a missing file (-SD_NOT_FOUND)
+ * and a malformed one (-SD_INVAL with the line, never a key). */
+int card_rkeys_read(const char *path, struct card_rkeys *out);
+
+/* Returns the MK06 of version v in keys, or NULL; owned by keys. */
+const uint8_t *card_rkeys_find(const struct card_rkeys *keys, int v);
+
 #endif

@@ -1,4 +1,4 @@
-/* cmd_keys: `saledesk keys init|rotate|status` (administrators). The
+/* cmd_keys: `saledesk keys init|rotate|status|export-service` (administrators). The
  * passphrase is read like a password: --passphrase-fd N or the terminal. */
 #include <errno.h>
 #include <stdio.h>
@@ -162,6 +162,41 @@ out:
 	return rc ? cli_fail(rc) : 0;
 }
 
+static int run_keys_export_service(struct cli *c)
+{
+	struct card_keyring *ring = NULL;
+	const char *out = cli_get(c, "out");
+	char pass[256], kcv[400];
+	int rc, n = 0;
+
+	if ((rc = cli_login(c)))
+		goto out;
+	if (!out || !*out) {
+		rc = err_set(-SD_USAGE, "--out FILE is needed");
+		goto out;
+	}
+	if ((rc = cmd_keys_passphrase(c, 0, pass, sizeof(pass))) ||
+	    (rc = keys_export_service(&c->s, c->cfg.keys_file, pass, out, &n, kcv, sizeof(kcv))))
+		goto out;
+	printf("Wrote the recharge master key (MK06) of %d key version(s) to %s (mode 0600); "
+	       "no card key.\n", n, out);
+	printf("MK06 check values: %s\n", kcv);
+	if ((rc = keys_status(&c->s, c->cfg.keys_file, pass, &ring)))
+		goto out;
+	for (int i = 0; i < ring->n; i++)
+		if (!ring->set[i].has_mk06)
+			printf("Version %02X has no MK06 (made before it): its meters need a key of "
+			       "their own (`saledesk meter wire --key-fd`).\n", ring->set[i].version);
+	printf("Now, as root: systemd-creds encrypt --name=recharge-keys %s "
+	       "/etc/credstore.encrypted/saledesk-recharge-keys\n"
+	       "then delete %s and restart the service (systemctl restart saledesk-poll). Export "
+	       "again after every `keys rotate`.\n", out, out);
+out:
+	OPENSSL_cleanse(pass, sizeof(pass));
+	card_keys_free(ring);
+	return rc ? cli_fail(rc) : 0;
+}
+
 static const struct cli_opt init_opts[] = {
 	{ "passphrase-fd", "N", 0, "read the key-file passphrase from descriptor N" },
 	{ "transport-fd", "N", 0, "read the card maker's transport master key (32 hex digits) from N" },
@@ -179,6 +214,12 @@ static const struct cli_opt status_opts[] = {
 	{ NULL, NULL, 0, NULL },
 };
 
+static const struct cli_opt export_opts[] = {
+	{ "passphrase-fd", "N", 0, "read the key-file passphrase from descriptor N" },
+	{ "out", "FILE", 0, "the file to write (mode 0600, replaced atomically)" },
+	{ NULL, NULL, 0, NULL },
+};
+
 const struct cli_cmd cmd_keys_init = {
 	"keys init", "", "create the encrypted card key file (administrator only)",
 	CLI_LOGIN, init_opts, 0, 0, run_keys_init,
@@ -190,4 +231,9 @@ const struct cli_cmd cmd_keys_rotate = {
 const struct cli_cmd cmd_keys_status = {
 	"keys status", "", "show the key versions and their check values (administrator only)",
 	CLI_LOGIN, status_opts, 0, 0, run_keys_status,
+};
+const struct cli_cmd cmd_keys_export_service = {
+	"keys export-service", "--out FILE",
+	"write the recharge master keys (MK06) for the meter-reading service (administrator only)",
+	CLI_LOGIN, export_opts, 0, 0, run_keys_export_service,
 };

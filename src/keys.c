@@ -1,6 +1,7 @@
 /* keys: permissions and audit around cardio's key file. */
 #include "keys.h"
 
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -101,4 +102,35 @@ int keys_status(const struct session *s, const char *path, const char *passphras
 	int rc = perm_check(s, PERM_KEYS);
 
 	return rc ? rc : card_keys_load(path, passphrase, ring);
+}
+
+int keys_export_service(const struct session *s, const char *path, const char *passphrase,
+			const char *out, int *n, char *kcv, unsigned kcv_len)
+{
+	struct card_keyring *ring = NULL;
+	size_t off = 0;
+	int rc;
+
+	*n = 0;
+	kcv[0] = 0;
+	if ((rc = perm_check(s, PERM_KEYS)) || (rc = card_keys_load(path, passphrase, &ring)))
+		return rc;
+	for (int i = 0; i < ring->n && off < kcv_len; i++) {
+		uint8_t k[3] = {0};
+		if (!ring->set[i].has_mk06)
+			continue;
+		card_kcv(ring->set[i].mk06, k);
+		off += (size_t)snprintf(kcv + off, kcv_len - off, "%s%02X:%02X%02X%02X",
+					off ? " " : "", ring->set[i].version, k[0], k[1], k[2]);
+	}
+	if (!(rc = card_rkeys_export(out, ring, n))) {
+		if ((rc = db_begin(s->db)))
+			goto out;
+		if ((rc = audit_log(s, "keys.export_service", "keys", "file=%s MK06 %s", out, kcv)) ||
+		    (rc = db_commit(s->db)))
+			db_rollback(s->db);
+	}
+out:
+	card_keys_free(ring);
+	return rc;
 }
