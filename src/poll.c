@@ -2,6 +2,7 @@
 #include "poll.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <openssl/crypto.h>
 
 #include "alarm.h"
 #include "billing.h"
@@ -21,8 +24,10 @@
 #include "db_meter.h"
 #include "db_poll.h"
 #include "err.h"
+#include "keyfile.h"  /* cardio: the service's recharge master keys */
 #include "log.h"
 #include "meter.h"
+#include "rkey.h"
 
 /* Margin on top of wire time and turnaround: a USB adapter's latency
  * timer (16 ms by default) plus scheduling on a shared machine. */
@@ -54,6 +59,8 @@ struct cmd_result {
 
 struct worker {
 	const struct poll_opts *o;
+	const struct card_rkeys *rkeys; /* NULL: none loaded; the main thread
+					 * swaps them only while no worker runs */
 	struct bus_rec rec;
 	pthread_t th;
 	int started;
@@ -266,13 +273,23 @@ static void exec_recharge(struct worker *w, struct learned *l, const struct poll
 	struct poll_outcome scratch = { 0 };
 	uint32_t seq = (uint32_t)c->purchase_seq, amount = (uint32_t)c->amount;
 	uint16_t regs[8], back[METER_RECHARGE_READ];
-	unsigned char mac[8];
+	unsigned char mac[8], key[BUS_KEY_LEN];
+	const uint8_t *mk06 = NULL;
 	int64_t count = rd->purchase_count;
 	int rc, exc = 0;
 
+	/* The key: the meter's own (the meter_wiring override), else derived
+	 * from MK06 of its key version; checked before anything is written. */
 	if (!m->has_key) {
-		result(r, "failed", "no recharge key is stored for this meter");
-		return;
+		if (!w->rkeys) {
+			result(r, "failed", "no recharge keys: run `saledesk keys export-service`");
+			return;
+		}
+		if (!(mk06 = card_rkeys_find(w->rkeys, m->key_version))) {
+			result(r, "failed", "no recharge keys: run `saledesk keys export-service` "
+					    "(none for key version %02X)", m->key_version);
+			return;
+		}
 	}
 	if (count >= seq) {
 		/* Already counted: ours if the meter's last recharge echo is
@@ -298,12 +315,19 @@ static void exec_recharge(struct worker *w, struct learned *l, const struct poll
 		       (long long)count, seq);
 		return;
 	}
-	if ((rc = meter_recharge_mac(m->key, m->meter_no, seq, amount, mac))) {
+	if (mk06 && rkey_derive(mk06, m->meter_no, key)) {
+		result(r, "failed", "cannot derive the recharge key of meter %s", m->meter_no);
+		return;
+	}
+	rc = meter_recharge_mac(mk06 ? key : m->key, m->meter_no, seq, amount, mac);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (rc) {
+		OPENSSL_cleanse(mac, sizeof(mac));
 		result(r, "failed", "%s", err_str(rc));
 		return;
 	}
 	meter_recharge_regs(seq, amount, mac, regs);
-	memset(mac, 0, sizeof(mac));
+	OPENSSL_cleanse(mac, sizeof(mac));
 	rc = write_regs(w, l, m->unit, METER_RECHARGE_ADDR, 8, regs, &exc);
 	if (rc == -SD_BUS_EXCEPTION) {
 		result(r, "failed", "the meter refused the recharge write (exception %d)", exc);
@@ -756,7 +780,7 @@ static int cycle(struct worker *w)
 		 read, offline, skipped, (long long)bus_ms);
 out:
 	if (ms)
-		memset(ms, 0, (size_t)n * sizeof(*ms)); /* recharge keys */
+		OPENSSL_cleanse(ms, (size_t)n * sizeof(*ms)); /* recharge keys */
 	free(ms);
 	free(mws);
 	free(cmds);
@@ -816,7 +840,53 @@ static int add_bus(const struct bus_rec *b, void *arg)
 	return 0;
 }
 
-static int start_workers(const struct poll_opts *o, struct worker **out, int *n)
+/* Reads the recharge master keys for the bus threads from o->recharge_keys
+ * or $CREDENTIALS_DIRECTORY/recharge-keys. Returns a new set (free with
+ * free_rkeys) or NULL when there is none, after one log line saying why
+ * (never a key). Readings go on either way. */
+static struct card_rkeys *load_rkeys(const struct poll_opts *o)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	struct card_rkeys *rk;
+	char path[PATH_MAX];
+	int rc;
+
+	if (o->recharge_keys && *o->recharge_keys) {
+		snprintf(path, sizeof(path), "%s", o->recharge_keys);
+	} else if (dir && *dir) {
+		snprintf(path, sizeof(path), "%s/recharge-keys", dir);
+	} else {
+		log_warn("no recharge keys: no [poll] recharge_keys and no systemd credential; "
+			 "remote recharges fail until `saledesk keys export-service` (docs/poll.md)");
+		return NULL;
+	}
+	if (!(rk = calloc(1, sizeof(*rk)))) {
+		log_error("no recharge keys: out of memory");
+		return NULL;
+	}
+	if ((rc = card_rkeys_read(path, rk))) {
+		if (rc == -SD_INVAL || rc == -SD_IO)
+			log_error("recharge keys refused: %s; remote recharges fail", err_detail());
+		else
+			log_warn("no recharge keys (%s); remote recharges fail until `saledesk keys "
+				 "export-service`", err_detail());
+		OPENSSL_cleanse(rk, sizeof(*rk));
+		free(rk);
+		return NULL;
+	}
+	log_info("recharge keys: %d key version(s) from %s", rk->n, path);
+	return rk;
+}
+
+static void free_rkeys(struct card_rkeys *rk)
+{
+	if (rk)
+		OPENSSL_cleanse(rk, sizeof(*rk));
+	free(rk);
+}
+
+static int start_workers(const struct poll_opts *o, const struct card_rkeys *rkeys,
+			 struct worker **out, int *n)
 {
 	struct load_ctx l = { NULL, 0, 0 };
 	struct db *db = NULL;
@@ -836,6 +906,7 @@ static int start_workers(const struct poll_opts *o, struct worker **out, int *n)
 		log_warn("no buses are configured (saledesk bus add); waiting for SIGHUP");
 	for (i = 0; i < l.n; i++) {
 		l.v[i].o = o;
+		l.v[i].rkeys = rkeys;
 		l.v[i].is_first = i == 0;
 		atomic_init(&l.v[i].stop, 0);
 		if (pthread_create(&l.v[i].th, NULL, worker_main, &l.v[i]) != 0) {
@@ -887,6 +958,7 @@ int poll_run(const struct poll_opts *o)
 {
 	struct poll_backup_state backup = { "", 0 }, export = { "", 0 };
 	struct worker *v = NULL;
+	struct card_rkeys *rkeys = NULL;
 	sigset_t set, old;
 	siginfo_t info;
 	struct timespec tick = { 0, 200000000L };
@@ -901,7 +973,8 @@ int poll_run(const struct poll_opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	if ((rc = poll_config_sync(o->db_path, o->config_file)))
 		goto out;
-	if ((rc = start_workers(o, &v, &n)))
+	rkeys = load_rkeys(o);
+	if ((rc = start_workers(o, rkeys, &v, &n)))
 		goto out;
 	if (o->once) {
 		rc = stop_workers(v, n);
@@ -924,9 +997,12 @@ int poll_run(const struct poll_opts *o)
 					  err_detail());
 				continue;
 			}
-			log_info("SIGHUP: reloading the bus list");
+			log_info("SIGHUP: reloading the bus list and the recharge keys");
 			stop_workers(v, n);
-			if ((rc = start_workers(o, &v, &n)))
+			/* no worker runs now: the keys may change hands */
+			free_rkeys(rkeys);
+			rkeys = load_rkeys(o);
+			if ((rc = start_workers(o, rkeys, &v, &n)))
 				goto out;
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			log_info("%s: finishing the cycle", sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -939,6 +1015,7 @@ int poll_run(const struct poll_opts *o)
 		}
 	}
 out:
+	free_rkeys(rkeys);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }
