@@ -36,6 +36,9 @@ as_admin operator add cash --name "Cash" --roles cashier --new-password-fd 4 4<<
 tech() { as tech tech-pw-1 "$@"; }
 cash() { as cash cash-pw-1 "$@"; }
 
+expect_rc 0 "config show names the service's recharge key file" sd config show --format tsv
+contains "$out" $'poll.recharge_keys\t'"$RK" "...[poll] recharge_keys"
+
 # --- MK06 in the key file ----------------------------------------------
 expect_rc 0 "keys init makes version 01" as_admin keys init --passphrase-fd 4 4<<<"$PW"
 log_out
