@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -246,6 +247,98 @@ static void test_format1_file_loads_without_mk06(void **state)
 	card_keys_free(back);
 }
 
+static void write_text(const char *text, mode_t mode)
+{
+	FILE *f;
+
+	unlink(path);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	fclose(f);
+	assert_int_equal(chmod(path, mode), 0);
+}
+
+/* The service's file: MK06 only, 0600, read back; versions without MK06
+ * left out; group-readable, malformed, empty and missing files refused. */
+static void test_service_file(void **state)
+{
+	struct card_keyring *ring = card_keys_new();
+	struct card_rkeys rk;
+	struct stat sb;
+	char text[4096], *line;
+	FILE *f;
+	size_t n;
+	int nv = -1;
+
+	(void)state;
+	assert_int_equal(card_keys_add_version(ring, NULL, NULL, 1), 1);
+	assert_int_equal(card_keys_add_version(ring, NULL, NULL, 2), 2);
+	assert_int_equal(card_keys_add_version(ring, NULL, NULL, 3), 3);
+	ring->set[1].has_mk06 = 0; /* version 02 as if made before MK06 */
+	assert_int_equal(card_rkeys_export(path, ring, &nv), 0);
+	assert_int_equal(nv, 2);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = 0;
+	/* no card key in it, in either case */
+	for (int v = 0; v < 3; v++)
+		for (int k = 0; k < CARD_NKID; k++) {
+			char hex[33];
+			for (int i = 0; i < 16; i++)
+				snprintf(hex + 2 * i, 3, "%02X", ring->set[v].mk[k][i]);
+			assert_null(strstr(text, hex));
+		}
+	line = strstr(text, "\n01 = ");
+	assert_non_null(line);
+	assert_null(strstr(text, "\n02 = "));
+	assert_non_null(strstr(text, "\n03 = "));
+	assert_int_equal(card_rkeys_read(path, &rk), 0);
+	assert_int_equal(rk.n, 2);
+	assert_memory_equal(card_rkeys_find(&rk, 1), ring->set[0].mk06, 16);
+	assert_null(card_rkeys_find(&rk, 2));
+	assert_memory_equal(card_rkeys_find(&rk, 3), ring->set[2].mk06, 16);
+
+	assert_int_equal(chmod(path, 0640), 0);
+	assert_int_equal(card_rkeys_read(path, &rk), -SD_INVAL);
+	assert_int_equal(rk.n, 0);
+	assert_int_equal(chmod(path, 0604), 0);
+	assert_int_equal(card_rkeys_read(path, &rk), -SD_INVAL);
+	assert_int_equal(chmod(path, 0400), 0);
+	assert_int_equal(card_rkeys_read(path, &rk), 0);
+
+	write_text("# only a comment, as systemd's SetCredential= default\n", 0600);
+	assert_int_equal(card_rkeys_read(path, &rk), -SD_INVAL);
+	assert_non_null(strstr(err_detail(), "holds no recharge key"));
+	write_text("01 = 000102030405060708090A0B0C0D0E0F\n01 = 000102030405060708090A0B0C0D0E0F\n",
+		   0600);
+	assert_int_equal(card_rkeys_read(path, &rk), -SD_INVAL); /* a version twice */
+	assert_non_null(strstr(err_detail(), "line 2"));
+	assert_null(strstr(err_detail(), "0102030405"));
+	write_text("01 = 000102030405060708090A0B0C0D0E\n", 0600);
+	assert_int_equal(card_rkeys_read(path, &rk), -SD_INVAL); /* short key */
+	write_text("80 = 000102030405060708090A0B0C0D0E0F\n", 0600);
+	assert_int_equal(card_rkeys_read(path, &rk), -SD_INVAL); /* no such version */
+	write_text("7F=000102030405060708090a0b0c0d0e0f\r\n", 0600);
+	assert_int_equal(card_rkeys_read(path, &rk), 0);
+	assert_int_equal(rk.version[0], 0x7F);
+	assert_int_equal(card_rkeys_find(&rk, 0x7F)[15], 0x0F);
+	unlink(path);
+	assert_int_equal(card_rkeys_read(path, &rk), -SD_NOT_FOUND);
+
+	/* a ring with no MK06 at all writes nothing */
+	for (int v = 0; v < 3; v++)
+		ring->set[v].has_mk06 = 0;
+	assert_int_equal(card_rkeys_export(path, ring, &nv), -SD_STATE);
+	assert_int_equal(nv, 0);
+	assert_int_equal(access(path, F_OK), -1);
+	card_keys_free(ring);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +348,7 @@ int main(void)
 		cmocka_unit_test(test_import_format),
 		cmocka_unit_test(test_recharge_key_derivation),
 		cmocka_unit_test(test_format1_file_loads_without_mk06),
+		cmocka_unit_test(test_service_file),
 	};
 	return cmocka_run_group_tests_name("keys_file", tests, setup, teardown);
 }
