@@ -193,6 +193,30 @@ wait $POLL_PID; rc=$?
 POLL_PID=
 [ $rc = 0 ] && ok "the service stops on SIGTERM" || not_ok "exit status $rc"
 
+# --- systemd: $CREDENTIALS_DIRECTORY/recharge-keys --------------------------
+# Without [poll] recharge_keys the service reads the credential systemd
+# decrypted; with the unit's SetCredential= default (a comment line) it
+# has none.
+printf '[database]\npath = %s\n[keys]\nfile = %s\n' "$SALEDESK_DB" "$KF" >"$work/sd-systemd.conf"
+mkdir -p "$work/creds"
+cp "$RK" "$work/creds/recharge-keys"
+chmod 400 "$work/creds/recharge-keys"
+cred_once() { CREDENTIALS_DIRECTORY=$work/creds SALEDESK_LOG=info "$SD" --config "$work/sd-systemd.conf" poll --once --drift 0 2>>"$work/cred.log"; }
+expect_rc 0 "with the systemd credential a recharge is queued" cash meter recharge 000001000001 --amount 10 --seq 3
+cred_once >/dev/null
+[[ "$(state 000001000001 3 | grep -v '^failed' | head -1)" == "done:credited; balance "* ]] && [ "$(field purchases 1:1)" = 3 ] &&
+	ok "...and done by poll --once reading \$CREDENTIALS_DIRECTORY/recharge-keys" || not_ok "credential: $(q "SELECT purchase_seq, state, reason FROM commands WHERE meter_id = 1")"
+contains "$(cat "$work/cred.log")" "recharge keys: 1 key version(s) from $work/creds/recharge-keys" "...as its log says"
+chmod 600 "$work/creds/recharge-keys"
+printf '# no recharge keys exported' >"$work/creds/recharge-keys"
+chmod 400 "$work/creds/recharge-keys"
+expect_rc 0 "with the unit's default credential a recharge is queued" cash meter recharge 000001000001 --amount 10 --seq 4
+cred_once >/dev/null
+[ "$(state 000001000001 4)" = 'failed:no recharge keys: run `saledesk keys export-service`' ] &&
+	ok "...and fails: no recharge keys" || not_ok "default credential: $(state 000001000001 4)"
+contains "$(cat "$work/cred.log")" "holds no recharge key" "...the log saying the credential holds none"
+cat "$work/cred.log" >>"$ALL"
+
 # --- no key anywhere it should not be ------------------------------------
 cat "$LOG" >>"$ALL"
 as_admin audit list --last 1000 >>"$ALL" 2>&1
