@@ -131,6 +131,8 @@ static int run_keys_rotate(struct cli *c)
 		printf("Added key version %02X to %s: new cards get it, older cards keep "
 		       "working.\n", v, c->cfg.keys_file);
 		printf("Key check values: %s\n", kcv);
+		printf("Its MK06 is new: run `saledesk keys export-service` again for the "
+		       "meter-reading service's recharge keys.\n");
 	}
 out:
 	OPENSSL_cleanse(pass, sizeof(pass));
