@@ -397,6 +397,39 @@ char *card_keys_kcvs(const struct card_keyset *set, char *buf, unsigned len)
 	return buf;
 }
 
+int card_rkeys_format(const struct card_keyring *ring, char *buf, size_t cap, size_t *len,
+		      int *n)
+{
+	size_t off = 0;
+
+	*n = 0;
+	*len = 0;
+	if (cap < 256 + (size_t)CARD_KEYS_MAX_VERSIONS * 40)
+		return err_set(-SD_INVAL, "recharge key buffer too small");
+	off += (size_t)snprintf(buf, cap,
+				"# saledesk recharge master keys (MK06) by key version, for the\n"
+				"# meter-reading service only. Secret: encrypt it with systemd-creds\n"
+				"# and delete this file (docs/poll.md).\n");
+	for (int i = 0; i < ring->n; i++) {
+		const struct card_keyset *s = &ring->set[i];
+		if (!s->has_mk06)
+			continue;
+		off += (size_t)snprintf(buf + off, cap - off, "%02X = ", s->version);
+		for (int k = 0; k < CARD_KEY_LEN; k++)
+			off += (size_t)snprintf(buf + off, cap - off, "%02X", s->mk06[k]);
+		buf[off++] = '\n';
+		buf[off] = 0;
+		(*n)++;
+	}
+	if (!*n) {
+		OPENSSL_cleanse(buf, cap);
+		return err_set(-SD_STATE, "no key version has an MK06 (all were made before it): "
+					  "run `saledesk keys rotate` first");
+	}
+	*len = off;
+	return 0;
+}
+
 int card_rkeys_export(const char *path, const struct card_keyring *ring, int *n)
 {
 	char tmp[4096], *text = NULL;
@@ -409,25 +442,8 @@ int card_rkeys_export(const char *path, const struct card_keyring *ring, int *n)
 	text = OPENSSL_secure_zalloc(cap);
 	if (!text)
 		return err_set(-SD_NOMEM, "export buffer");
-	off += (size_t)snprintf(text, cap,
-				"# saledesk recharge master keys (MK06) by key version, for the\n"
-				"# meter-reading service only. Secret: encrypt it with systemd-creds\n"
-				"# and delete this file (docs/poll.md).\n");
-	for (int i = 0; i < ring->n; i++) {
-		const struct card_keyset *s = &ring->set[i];
-		if (!s->has_mk06)
-			continue;
-		off += (size_t)snprintf(text + off, cap - off, "%02X = ", s->version);
-		for (int k = 0; k < CARD_KEY_LEN; k++)
-			off += (size_t)snprintf(text + off, cap - off, "%02X", s->mk06[k]);
-		text[off++] = '\n';
-		(*n)++;
-	}
-	if (!*n) {
-		rc = err_set(-SD_STATE, "no key version has an MK06 (all were made before it): "
-					"run `saledesk keys rotate` first");
+	if ((rc = card_rkeys_format(ring, text, cap, &off, n)))
 		goto out;
-	}
 	/* mkstemp creates the file 0600 with O_EXCL: no moment where another
 	 * user could open it */
 	fd = mkstemp(tmp);

@@ -7,6 +7,7 @@
 #ifndef CARDIO_KEYFILE_H
 #define CARDIO_KEYFILE_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "crypto.h"
@@ -81,6 +82,12 @@ struct card_rkeys {
 	uint8_t version[CARD_KEYS_MAX_VERSIONS];
 	uint8_t mk06[CARD_KEYS_MAX_VERSIONS][CARD_KEY_LEN];
 };
+
+/* Formats the service file's text (the MK06 lines of every version of ring
+ * that has one) into buf of cap bytes; *len its length, *n the versions.
+ * -SD_STATE when none has an MK06. The caller wipes buf. */
+int card_rkeys_format(const struct card_keyring *ring, char *buf, size_t cap, size_t *len,
+		      int *n);
 
 /* Writes the MK06 of every version of ring that has one to path: a
  * temporary file beside it, created mode 0600, fsynced, then renamed

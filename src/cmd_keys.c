@@ -168,20 +168,27 @@ static int run_keys_export_service(struct cli *c)
 {
 	struct card_keyring *ring = NULL;
 	const char *out = cli_get(c, "out");
+	int systemd = cli_get(c, "systemd") != NULL, rc, n = 0;
 	char pass[256], kcv[400];
-	int rc, n = 0;
 
 	if ((rc = cli_login(c)))
 		goto out;
+	if (systemd && (!out || !*out))
+		out = KEYS_SERVICE_CREDENTIAL;
 	if (!out || !*out) {
-		rc = err_set(-SD_USAGE, "--out FILE is needed");
+		rc = err_set(-SD_USAGE, "--out FILE (or --systemd) is needed");
 		goto out;
 	}
 	if ((rc = cmd_keys_passphrase(c, 0, pass, sizeof(pass))) ||
-	    (rc = keys_export_service(&c->s, c->cfg.keys_file, pass, out, &n, kcv, sizeof(kcv))))
+	    (rc = keys_export_service(&c->s, c->cfg.keys_file, pass, out, systemd, &n, kcv,
+				      sizeof(kcv))))
 		goto out;
-	printf("Wrote the recharge master key (MK06) of %d key version(s) to %s (mode 0600); "
-	       "no card key.\n", n, out);
+	if (systemd)
+		printf("Encrypted the recharge master key (MK06) of %d key version(s) into %s with "
+		       "systemd-creds; no card key, no clear copy on disk.\n", n, out);
+	else
+		printf("Wrote the recharge master key (MK06) of %d key version(s) to %s (mode "
+		       "0600); no card key.\n", n, out);
 	printf("MK06 check values: %s\n", kcv);
 	if ((rc = keys_status(&c->s, c->cfg.keys_file, pass, &ring)))
 		goto out;
@@ -189,10 +196,14 @@ static int run_keys_export_service(struct cli *c)
 		if (!ring->set[i].has_mk06)
 			printf("Version %02X has no MK06 (made before it): its meters need a key of "
 			       "their own (`saledesk meter wire --key-fd`).\n", ring->set[i].version);
-	printf("Now, as root: systemd-creds encrypt --name=recharge-keys %s "
-	       "/etc/credstore.encrypted/saledesk-recharge-keys\n"
-	       "then delete %s and restart the service (systemctl restart saledesk-poll). Export "
-	       "again after every `keys rotate`.\n", out, out);
+	if (systemd)
+		printf("Now restart the service (systemctl restart saledesk-poll). Export again "
+		       "after every `keys rotate`.\n");
+	else
+		printf("Now, as root: systemd-creds encrypt --name=recharge-keys %s %s\n"
+		       "then delete %s and restart the service (systemctl restart saledesk-poll). "
+		       "Export again after every `keys rotate`.\n", out, KEYS_SERVICE_CREDENTIAL,
+		       out);
 out:
 	OPENSSL_cleanse(pass, sizeof(pass));
 	card_keys_free(ring);
@@ -218,7 +229,10 @@ static const struct cli_opt status_opts[] = {
 
 static const struct cli_opt export_opts[] = {
 	{ "passphrase-fd", "N", 0, "read the key-file passphrase from descriptor N" },
-	{ "out", "FILE", 0, "the file to write (mode 0600, replaced atomically)" },
+	{ "out", "FILE", 0, "the file to write (mode 0600, replaced atomically); with --systemd "
+			    "the encrypted credential (default " KEYS_SERVICE_CREDENTIAL ")" },
+	{ "systemd", NULL, 0, "pipe the keys into `systemd-creds encrypt --name=recharge-keys` "
+			      "instead (run as root)" },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -235,7 +249,7 @@ const struct cli_cmd cmd_keys_status = {
 	CLI_LOGIN, status_opts, 0, 0, run_keys_status,
 };
 const struct cli_cmd cmd_keys_export_service = {
-	"keys export-service", "--out FILE",
+	"keys export-service", "--out FILE | --systemd [--out CREDENTIAL]",
 	"write the recharge master keys (MK06) for the meter-reading service (administrator only)",
 	CLI_LOGIN, export_opts, 0, 0, run_keys_export_service,
 };

@@ -229,6 +229,39 @@ check "...two key lines" test "$(grep -c '^[0-9A-F][0-9A-F] = [0-9A-F]\{32\}$' "
 check "...still 0600" test "$(stat -c %a "$RK")" = 600
 MK06B=$(awk '$1 == "02" && $2 == "=" { print $3 }' "$RK")
 
+# --- export-service --systemd: piped into systemd-creds --------------------
+# A stand-in systemd-creds on PATH records its arguments and keeps what it
+# reads (the real one needs root and the host key).
+mkdir -p "$work/fakebin" "$work/enc" "$work/empty"
+cat >"$work/fakebin/systemd-creds" <<'EOF'
+#!/bin/sh
+printf '%s\n' "$@" >"$FAKE_ARGS"
+[ -n "$FAKE_FAIL" ] && { echo "systemd-creds: no TPM2 and no host key" >&2; exit 1; }
+umask 077
+cat >"$4"
+EOF
+chmod 755 "$work/fakebin/systemd-creds"
+export FAKE_ARGS=$work/fake.args
+expect_rc 0 "export-service --systemd pipes the keys into systemd-creds" \
+	env PATH="$work/fakebin:$PATH" "$SD" keys export-service --systemd --out "$work/enc/cred" \
+	--operator admin --password-fd 3 3<<<"$ADMIN_PW" --passphrase-fd 4 4<<<"$PW"
+log_out
+contains "$out" "Encrypted the recharge master key (MK06) of 2 key version(s) into $work/enc/cred" "...saying so"
+[ "$(tr '\n' ' ' <"$FAKE_ARGS")" = "encrypt --name=recharge-keys - $work/enc/cred " ] &&
+	ok "...as \`systemd-creds encrypt --name=recharge-keys - CREDENTIAL\`" || not_ok "arguments: $(cat "$FAKE_ARGS")"
+[ "$(grep -v '^#' "$work/enc/cred")" = "$(grep -v '^#' "$RK")" ] &&
+	ok "...giving it the same MK06 lines as --out" || not_ok "piped text differs"
+check "...and leaving no clear file beside it" test "$(ls -A "$work/enc")" = cred
+expect_rc 1 "a failing systemd-creds fails the export" \
+	env FAKE_FAIL=1 PATH="$work/fakebin:$PATH" "$SD" keys export-service --systemd --out "$work/enc/cred2" \
+	--operator admin --password-fd 3 3<<<"$ADMIN_PW" --passphrase-fd 4 4<<<"$PW"
+contains "$err" "systemd-creds encrypt failed (exit status 1): nothing was exported" "...saying so"
+expect_rc 1 "without systemd-creds on PATH --systemd is refused" \
+	env PATH="$work/empty" "$SD" keys export-service --systemd --out "$work/enc/cred3" \
+	--operator admin --password-fd 3 3<<<"$ADMIN_PW" --passphrase-fd 4 4<<<"$PW"
+contains "$err" "systemd-creds is not on PATH" "...naming it"
+check "...and nothing is written" test ! -e "$work/enc/cred3"
+
 # --- no key anywhere it should not be ------------------------------------
 cat "$LOG" >>"$ALL"
 as_admin audit list --last 1000 >>"$ALL" 2>&1
