@@ -311,3 +311,43 @@ out:
 	*out = v;
 	return 0;
 }
+
+int db_wiring_keys_each(struct db *db,
+			int (*fn)(int64_t, const char *, int, const unsigned char *, void *),
+			void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char key[BUS_KEY_LEN];
+	char no[13];
+	int rc;
+
+	rc = db_prepare(db, &st,
+			"SELECT w.meter_id, m.meter_no, w.key_version, w.recharge_key "
+			"FROM meter_wiring w JOIN meters m ON m.id = w.meter_id "
+			"WHERE w.recharge_key IS NOT NULL ORDER BY w.meter_id",
+			NULL);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 3) != BUS_KEY_LEN)
+			continue;
+		db_col_text(st, 1, no, sizeof(no));
+		memcpy(key, sqlite3_column_blob(st, 3), BUS_KEY_LEN);
+		rc = fn(sqlite3_column_int64(st, 0), no, sqlite3_column_int(st, 2), key, ctx);
+		memset(key, 0, sizeof(key));
+		if (rc)
+			break;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = db_error(db, rc, "meters with a key of their own");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_wiring_clear_key(struct db *db, int64_t meter_id)
+{
+	return db_run(db, "UPDATE meter_wiring SET recharge_key = NULL WHERE meter_id = ?", "i",
+		      meter_id);
+}

@@ -102,6 +102,16 @@ struct poll_meter {
 	char open_alarms[320];
 };
 
+/* Calls fn(meter_id, meter_no, key_version, key, ctx) for every wired
+ * meter with a key of its own in meter_wiring (key is a copy, wiped after
+ * fn returns); fn's nonzero result stops and is returned. */
+int db_wiring_keys_each(struct db *db,
+			int (*fn)(int64_t, const char *, int, const unsigned char *, void *),
+			void *ctx);
+
+/* Clears the key of its own of meter_id (meter_wiring.recharge_key). */
+int db_wiring_clear_key(struct db *db, int64_t meter_id);
+
 /* Loads every active meter wired to bus_id, by unit id, into a new array
  * *out (caller frees; wipe the keys first) of *n entries. */
 int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *n);

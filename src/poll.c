@@ -878,6 +878,74 @@ static struct card_rkeys *load_rkeys(const struct poll_opts *o)
 	return rk;
 }
 
+struct same_ctx {
+	const struct card_rkeys *rkeys;
+	int64_t *ids;
+	int n, cap;
+};
+
+/* Notes meter_id when its key of its own is the key derived from MK06 of
+ * its version: the column then holds nothing the key store lacks. */
+static int note_same_key(int64_t meter_id, const char *meter_no, int key_version,
+			 const unsigned char *key, void *arg)
+{
+	struct same_ctx *x = arg;
+	const uint8_t *mk06 = card_rkeys_find(x->rkeys, key_version);
+	unsigned char km[RKEY_LEN];
+	int same;
+
+	if (!mk06 || rkey_derive(mk06, meter_no, km))
+		return 0;
+	same = !card_memneq(km, key, RKEY_LEN);
+	OPENSSL_cleanse(km, sizeof(km));
+	if (!same)
+		return 0;
+	if (x->n == x->cap) {
+		int64_t *nv = realloc(x->ids, (size_t)(x->cap ? x->cap * 2 : 16) * sizeof(*nv));
+		if (!nv)
+			return err_set(-SD_NOMEM, "meters with derived keys");
+		x->ids = nv;
+		x->cap = x->cap ? x->cap * 2 : 16;
+	}
+	x->ids[x->n++] = meter_id;
+	return 0;
+}
+
+/* With the recharge keys in hand, clears meter_wiring.recharge_key where
+ * it equals the meter's derived key (docs/poll.md §5, point 4): a lossless
+ * step of moving keys out of the database. A key that differs (a maker's
+ * own, or one typed in before MK06) stays. Failures are logged only. */
+static void clear_derived_keys(const struct poll_opts *o, const struct card_rkeys *rkeys)
+{
+	struct same_ctx x = { rkeys, NULL, 0, 0 };
+	struct db *db = NULL;
+	int rc, i;
+
+	if (!rkeys)
+		return;
+	if ((rc = db_open(o->db_path, 0, &db)) || (rc = db_begin(db)))
+		goto out;
+	if ((rc = db_wiring_keys_each(db, note_same_key, &x))) {
+		db_rollback(db);
+		goto out;
+	}
+	for (i = 0; i < x.n && !rc; i++)
+		rc = db_wiring_clear_key(db, x.ids[i]);
+	if (rc || (rc = db_commit(db))) {
+		db_rollback(db);
+		goto out;
+	}
+	if (x.n)
+		log_info("recharge keys: %d meter(s) had their derived key stored in the database; "
+			 "cleared", x.n);
+out:
+	if (rc)
+		log_warn("recharge keys: the database's copies of derived keys are not cleared: %s",
+			 err_detail());
+	free(x.ids);
+	db_close(db);
+}
+
 static void free_rkeys(struct card_rkeys *rk)
 {
 	if (rk)
@@ -974,6 +1042,7 @@ int poll_run(const struct poll_opts *o)
 	if ((rc = poll_config_sync(o->db_path, o->config_file)))
 		goto out;
 	rkeys = load_rkeys(o);
+	clear_derived_keys(o, rkeys);
 	if ((rc = start_workers(o, rkeys, &v, &n)))
 		goto out;
 	if (o->once) {
@@ -1002,6 +1071,7 @@ int poll_run(const struct poll_opts *o)
 			/* no worker runs now: the keys may change hands */
 			free_rkeys(rkeys);
 			rkeys = load_rkeys(o);
+			clear_derived_keys(o, rkeys);
 			if ((rc = start_workers(o, rkeys, &v, &n)))
 				goto out;
 		} else if (sig == SIGTERM || sig == SIGINT) {

@@ -19,6 +19,7 @@ cleanup() {
 trap cleanup EXIT
 q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
 field() { metersim_field "$1" "$(metersim_ctl dump "$2")"; }
+state() { q "SELECT state || ':' || reason FROM commands WHERE kind = 'recharge' AND meter_id = (SELECT id FROM meters WHERE meter_no = '$1') AND purchase_seq = $2"; }
 PW='a long key passphrase'
 KF=$work/desk/saledesk.keys
 RK=$work/rk/recharge-keys
@@ -88,13 +89,14 @@ OVERRIDE=00112233445566778899aabbccddeeff
 # column); meter 3 K_m too but the desk is told its key version is 02,
 # which the key file lacks.
 if ! metersim_start -e 'bus 1 tcp' -e "meter 1 1 mk06=$MK06 balance=1000" \
-	-e "meter 1 2 key=$OVERRIDE balance=1000" -e "meter 1 3 mk06=$MK06 balance=1000"; then
+	-e "meter 1 2 key=$OVERRIDE balance=1000" -e "meter 1 3 mk06=$MK06 balance=1000" \
+	-e "meter 1 4 mk06=$MK06 balance=1000"; then
 	not_ok "metersim starts"
 	tap_done
 	exit 1
 fi
 as_admin tariff add RES --name r --spec "flat 0.588" >/dev/null
-for m in 000001000001 000001000002 000001000003; do
+for m in 000001000001 000001000002 000001000003 000001000004; do
 	as_admin account open --name "M$m" --meter "$m:RES:remote:1" >/dev/null
 done
 tech bus add gw --tcp "127.0.0.1:${METERSIM_TCP[1]}" >/dev/null
@@ -103,10 +105,14 @@ expect_rc 0 "a meter is wired with its maker's key (override)" \
 	tech meter wire 000001000002 --bus gw --unit 2 --key-fd 4 4<<<"$OVERRIDE"
 expect_rc 0 "a meter is wired with key version 02" tech meter wire 000001000003 --bus gw --unit 3 --key-version 02
 expect_rc 2 "a key version out of range is refused" tech meter wire 000001000003 --bus gw --unit 3 --key-version 80
-[ "$(q "SELECT group_concat(key_version) FROM meter_wiring ORDER BY meter_id")" = "1,1,2" ] &&
+# Meter 4's derived key was typed in before the key store (the interim
+# column): the service finds it equal to K_m and clears the copy.
+expect_rc 0 "a meter is wired with its derived key typed in" \
+	tech meter wire 000001000004 --bus gw --unit 4 --key-fd 4 4<<<"$(km 000001000004)"
+[ "$(q "SELECT group_concat(key_version) FROM meter_wiring ORDER BY meter_id")" = "1,1,2,1" ] &&
 	ok "...the key versions are stored (default 01)" || not_ok "key versions: $(q 'SELECT meter_id, key_version FROM meter_wiring')"
-[ "$(q "SELECT count(*) FROM meter_wiring WHERE recharge_key IS NOT NULL")" = 1 ] &&
-	ok "...and only the override meter has a key in the database" || not_ok "keys in meter_wiring"
+[ "$(q "SELECT group_concat(meter_id) FROM meter_wiring WHERE recharge_key IS NOT NULL")" = "2,4" ] &&
+	ok "...and only meters 2 and 4 have a key in the database" || not_ok "keys in meter_wiring"
 
 LOG=$work/poll.log
 SALEDESK_LOG=info "$SD" poll --interval 0.3 --drift 0 >"$LOG" 2>&1 &
@@ -122,11 +128,17 @@ wait_for() { # wait_for SQL WANT: up to 10 s
 	return 1
 }
 polls() { q "SELECT ifnull(sum(polls), 0) FROM meter_state"; }
-wait_for "SELECT count(*) FROM meter_state WHERE read_at IS NOT NULL" 3 &&
-	ok "the service reads the three meters" || not_ok "meters not read"
+wait_for "SELECT count(*) FROM meter_state WHERE read_at IS NOT NULL" 4 &&
+	ok "the service reads the four meters" || not_ok "meters not read"
 contains "$(cat "$LOG")" "recharge keys: 1 key version(s) from $RK" "...and says it loaded the recharge keys"
+[ "$(q "SELECT group_concat(meter_id) FROM meter_wiring WHERE recharge_key IS NOT NULL")" = 2 ] &&
+	ok "...and clears meter 4's stored key, which is its derived one; the maker's key of meter 2 stays" ||
+	not_ok "keys in meter_wiring: $(q "SELECT group_concat(meter_id) FROM meter_wiring WHERE recharge_key IS NOT NULL")"
+contains "$(cat "$LOG")" "recharge keys: 1 meter(s) had their derived key stored in the database; cleared" "...saying so"
+expect_rc 0 "a recharge of meter 4" cash meter recharge 000001000004 --amount 5
+wait_for "SELECT state FROM commands WHERE kind = 'recharge' AND meter_id = 4" done &&
+	ok "...is done with the derived key" || not_ok "meter 4: $(state 000001000004 1)"
 
-state() { q "SELECT state || ':' || reason FROM commands WHERE kind = 'recharge' AND meter_id = (SELECT id FROM meters WHERE meter_no = '$1') AND purchase_seq = $2"; }
 b0=$(field balance 1:1)
 expect_rc 0 "a cashier queues a recharge of 50.00" cash meter recharge 000001000001 --amount 50
 wait_for "SELECT state FROM commands WHERE kind = 'recharge' AND purchase_seq = 1 AND meter_id = 1" done &&
@@ -268,7 +280,7 @@ as_admin audit list --last 1000 >>"$ALL" 2>&1
 sqlite3 "$SALEDESK_DB" .dump >>"$ALL" 2>&1
 cat "$METERSIM_LOG" >>"$ALL" 2>/dev/null
 bad=
-for k in "$MK06" "$MK06B" "$KM1"; do
+for k in "$MK06" "$MK06B" "$KM1" "$(km 000001000004)"; do
 	for form in "$k" "$(tr a-f A-F <<<"$k")" "$(tr A-F a-f <<<"$k")"; do
 		grep -qF -- "$form" "$ALL" && bad="$bad ${form:0:4}..."
 	done
