@@ -62,7 +62,9 @@ SIM_LIBS_metersim := libcrypto
 VCARD_LIB_SRC := $(filter-out %/vcard_main.c %/vcard_tool.c %/vcard_run.c \
                    %/vcard_vectors.c,$(wildcard tests/sim/vcard/*.c))
 SIM_EXTRA_metersim := $(VCARD_LIB_SRC) tests/sim/vcard/vcard.h \
-                      tests/sim/vcard/vcard_desk.h
+                      tests/sim/vcard/vcard_desk.h cardio/rkey.c cardio/rkey.h
+# A simulated meter derives its recharge key with the desk's own code.
+SIM_CFLAGS_metersim := -Icardio
 
 # Two flavours share the rules: build/rel for ./saledesk, build/san with
 # AddressSanitizer and UndefinedBehaviorSanitizer for `make check`.
@@ -99,13 +101,13 @@ $(eval $(call flavour,san,$(SANITIZE) -O1 -g))
 # The simulators: every .c in tests/sim/NAME/ makes tests/sim/NAME/NAME.
 define sim
 tests/sim/$(1)/$(1): $$(wildcard tests/sim/$(1)/*.c tests/sim/$(1)/*.h) $$(SIM_EXTRA_$(1))
-	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(OPT) -Itests/sim/vcard -o $$@ \
+	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(OPT) -Itests/sim/vcard $$(SIM_CFLAGS_$(1)) -o $$@ \
 		$$(filter %.c,$$^) $$(shell $$(PKG_CONFIG) --cflags --libs \
 		$$(SIM_LIBS_$(1))) -lpthread -lm
 
 build/san/tests/sim/$(1)/$(1): $$(wildcard tests/sim/$(1)/*.c tests/sim/$(1)/*.h) $$(SIM_EXTRA_$(1))
 	@mkdir -p $$(@D)
-	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(SANITIZE) -O1 -g -Itests/sim/vcard \
+	$$(call say,LINK,$$@)$$(CC) $$(CSTD) $$(WARN) $$(SANITIZE) -O1 -g -Itests/sim/vcard $$(SIM_CFLAGS_$(1)) \
 		-o $$@ $$(filter %.c,$$^) $$(shell $$(PKG_CONFIG) --cflags --libs \
 		$$(SIM_LIBS_$(1))) -lpthread -lm
 endef

@@ -1,7 +1,7 @@
 /* card_keys: the encrypted key file.
  *
  * Layout (all integers big-endian):
- *   0  8  magic "SDKEYS\0\1" (format 1)
+ *   0  8  magic "SDKEYS\0\2" (format 2; "SDKEYS\0\1", format 1, is read)
  *   8  1  KDF: 2 = scrypt
  *   9  4  scrypt log2(N), r, p, 0: written 16, 8, 1, 0 (64 MiB); a file
  *         with less than log2(N) 16 or r 8 is refused
@@ -30,10 +30,12 @@
 
 #include "err.h"
 
-#define MAGIC "SDKEYS\0\1"
+#define MAGIC1 "SDKEYS\0\1"
+#define MAGIC "SDKEYS\0\2"
 #define HDR_LEN 45
 #define TAG_LEN 16
-#define SET_LEN (1 + 4 + CARD_NKID * CARD_KEY_LEN)
+#define SET_LEN1 (1 + 4 + CARD_NKID * CARD_KEY_LEN)
+#define SET_LEN (SET_LEN1 + 1 + CARD_KEY_LEN)
 #define PLAIN_MAX (1 + CARD_KEYS_MAX_VERSIONS * SET_LEN)
 
 struct card_keyring *card_keys_new(void)
@@ -78,7 +80,13 @@ int card_keys_add_version(struct card_keyring *ring, const struct card_keyset *i
 	memset(s, 0, sizeof(*s));
 	if (imp) {
 		memcpy(s->mk, imp->mk, sizeof(s->mk));
+		if (imp->has_mk06)
+			memcpy(s->mk06, imp->mk06, sizeof(s->mk06));
+		else if ((rc = card_random(s->mk06, sizeof(s->mk06))))
+			return rc;
 	} else {
+		if ((rc = card_random(s->mk06, sizeof(s->mk06))))
+			return rc;
 		if ((rc = card_random(s->mk[0], sizeof(s->mk))))
 			return rc;
 		/* the transport key is the card maker's: it stays the same
@@ -88,6 +96,7 @@ int card_keys_add_version(struct card_keyring *ring, const struct card_keyset *i
 		else if (prev)
 			memcpy(s->mk[CARD_KID_TRANSPORT], prev->mk[CARD_KID_TRANSPORT], CARD_KEY_LEN);
 	}
+	s->has_mk06 = 1;
 	s->version = (uint8_t)next;
 	s->created = now;
 	ring->n++;
@@ -132,10 +141,14 @@ int card_keys_parse(const char *text, struct card_keyset *out)
 			out->version = (uint8_t)v;
 			continue;
 		}
-		if (sscanf(buf, "%d=", &kid) != 1 || kid < 0 || kid >= CARD_NKID ||
-		    !strchr(buf, '=') || hexkey(strchr(buf, '=') + 1, out->mk[kid]))
+		if (sscanf(buf, "%d=", &kid) != 1 || kid < 0 || kid > CARD_NKID ||
+		    !strchr(buf, '=') ||
+		    hexkey(strchr(buf, '=') + 1, kid == CARD_NKID ? out->mk06 : out->mk[kid]))
 			goto bad;
-		seen |= 1 << kid;
+		if (kid == CARD_NKID)
+			out->has_mk06 = 1;
+		else
+			seen |= 1 << kid;
 	}
 	if (seen != (1 << CARD_NKID) - 1) {
 		OPENSSL_cleanse(out, sizeof(*out));
@@ -144,7 +157,7 @@ int card_keys_parse(const char *text, struct card_keyset *out)
 	return 0;
 bad:
 	OPENSSL_cleanse(out, sizeof(*out));
-	return err_set(-SD_INVAL, "imported keys, line %d: expected version=NN or K=32 hex digits",
+	return err_set(-SD_INVAL, "imported keys, line %d: expected version=NN or K=32 hex digits (K 0..6)",
 		       line);
 }
 
@@ -250,6 +263,9 @@ int card_keys_save(const char *path, const struct card_keyring *ring, const char
 		p[0] = ring->set[i].version;
 		put32(p + 1, ring->set[i].created);
 		memcpy(p + 5, ring->set[i].mk, CARD_NKID * CARD_KEY_LEN);
+		p[SET_LEN1] = ring->set[i].has_mk06 ? 1 : 0;
+		if (ring->set[i].has_mk06)
+			memcpy(p + SET_LEN1 + 1, ring->set[i].mk06, CARD_KEY_LEN);
 	}
 	memcpy(buf, MAGIC, 8);
 	buf[8] = 2;
@@ -297,6 +313,7 @@ int card_keys_load(const char *path, const char *passphrase, struct card_keyring
 	uint8_t buf[HDR_LEN + PLAIN_MAX + TAG_LEN + 1], *plain = NULL, key[32];
 	struct card_keyring *ring = NULL;
 	uint32_t np = 0;
+	size_t set_len;
 	ssize_t got;
 	int fd, rc;
 
@@ -311,8 +328,10 @@ int card_keys_load(const char *path, const char *passphrase, struct card_keyring
 	close(fd);
 	if (got < 0)
 		return err_set(-SD_IO, "cannot read %s: %s", path, strerror(errno));
-	if (got < HDR_LEN + TAG_LEN || memcmp(buf, MAGIC, 8) || buf[8] != 2)
+	if (got < HDR_LEN + TAG_LEN || (memcmp(buf, MAGIC, 8) && memcmp(buf, MAGIC1, 8)) ||
+	    buf[8] != 2)
 		return err_set(-SD_KEYS_BAD, "%s is not a saledesk key file", path);
+	set_len = memcmp(buf, MAGIC, 8) ? SET_LEN1 : SET_LEN;
 	np = get32(buf + 41);
 	if (buf[9] < CARD_KEYS_SCRYPT_LOG_N || buf[9] > 22 || buf[10] != 8 || buf[11] < 1 ||
 	    buf[11] > 4 || buf[12] || np < 1 || np > PLAIN_MAX ||
@@ -328,16 +347,20 @@ int card_keys_load(const char *path, const char *passphrase, struct card_keyring
 	    (rc = gcm(0, key, buf + 29, buf, HDR_LEN, buf + HDR_LEN, np, plain,
 		      buf + HDR_LEN + np)))
 		goto out;
-	if (plain[0] < 1 || plain[0] > CARD_KEYS_MAX_VERSIONS || np != 1 + (uint32_t)plain[0] * SET_LEN) {
+	if (plain[0] < 1 || plain[0] > CARD_KEYS_MAX_VERSIONS || np != 1 + plain[0] * set_len) {
 		rc = err_set(-SD_KEYS_BAD, "%s: inconsistent content", path);
 		goto out;
 	}
 	ring->n = plain[0];
 	for (int i = 0; i < ring->n; i++) {
-		const uint8_t *p = plain + 1 + (size_t)i * SET_LEN;
+		const uint8_t *p = plain + 1 + (size_t)i * set_len;
 		ring->set[i].version = p[0];
 		ring->set[i].created = get32(p + 1);
 		memcpy(ring->set[i].mk, p + 5, CARD_NKID * CARD_KEY_LEN);
+		if (set_len == SET_LEN && (p[SET_LEN1] & 1)) {
+			ring->set[i].has_mk06 = 1;
+			memcpy(ring->set[i].mk06, p + SET_LEN1 + 1, CARD_KEY_LEN);
+		}
 	}
 	*out = ring;
 	ring = NULL;
@@ -362,5 +385,149 @@ char *card_keys_kcvs(const struct card_keyset *set, char *buf, unsigned len)
 		off += (size_t)snprintf(buf + off, len - off, "%sMK%02d=%02X%02X%02X", k ? " " : "",
 					k, kcv[0], kcv[1], kcv[2]);
 	}
+	if (off < len) {
+		uint8_t kcv[3] = {0};
+		if (set->has_mk06) {
+			card_kcv(set->mk06, kcv);
+			snprintf(buf + off, len - off, " MK06=%02X%02X%02X", kcv[0], kcv[1], kcv[2]);
+		} else {
+			snprintf(buf + off, len - off, " MK06=none");
+		}
+	}
 	return buf;
+}
+
+int card_rkeys_format(const struct card_keyring *ring, char *buf, size_t cap, size_t *len,
+		      int *n)
+{
+	size_t off = 0;
+
+	*n = 0;
+	*len = 0;
+	if (cap < 256 + (size_t)CARD_KEYS_MAX_VERSIONS * 40)
+		return err_set(-SD_INVAL, "recharge key buffer too small");
+	off += (size_t)snprintf(buf, cap,
+				"# saledesk recharge master keys (MK06) by key version, for the\n"
+				"# meter-reading service only. Secret: encrypt it with systemd-creds\n"
+				"# and delete this file (docs/poll.md).\n");
+	for (int i = 0; i < ring->n; i++) {
+		const struct card_keyset *s = &ring->set[i];
+		if (!s->has_mk06)
+			continue;
+		off += (size_t)snprintf(buf + off, cap - off, "%02X = ", s->version);
+		for (int k = 0; k < CARD_KEY_LEN; k++)
+			off += (size_t)snprintf(buf + off, cap - off, "%02X", s->mk06[k]);
+		buf[off++] = '\n';
+		buf[off] = 0;
+		(*n)++;
+	}
+	if (!*n) {
+		OPENSSL_cleanse(buf, cap);
+		return err_set(-SD_STATE, "no key version has an MK06 (all were made before it): "
+					  "run `saledesk keys rotate` first");
+	}
+	*len = off;
+	return 0;
+}
+
+int card_rkeys_export(const char *path, const struct card_keyring *ring, int *n)
+{
+	char tmp[4096], *text = NULL;
+	size_t cap = 256 + (size_t)CARD_KEYS_MAX_VERSIONS * 48, off = 0;
+	int fd = -1, rc;
+
+	*n = 0;
+	if (snprintf(tmp, sizeof(tmp), "%s.tmpXXXXXX", path) >= (int)sizeof(tmp))
+		return err_set(-SD_INVAL, "output path too long");
+	text = OPENSSL_secure_zalloc(cap);
+	if (!text)
+		return err_set(-SD_NOMEM, "export buffer");
+	if ((rc = card_rkeys_format(ring, text, cap, &off, n)))
+		goto out;
+	/* mkstemp creates the file 0600 with O_EXCL: no moment where another
+	 * user could open it */
+	fd = mkstemp(tmp);
+	if (fd < 0) {
+		rc = err_set(-SD_IO, "cannot create a file beside %s: %s", path, strerror(errno));
+		goto out;
+	}
+	if (fchmod(fd, 0600) != 0 || write(fd, text, off) != (ssize_t)off || fsync(fd) != 0) {
+		rc = err_set(-SD_IO, "cannot write %s: %s", tmp, strerror(errno));
+		close(fd);
+		unlink(tmp);
+		goto out;
+	}
+	if (close(fd) != 0 || rename(tmp, path) != 0) {
+		rc = err_set(-SD_IO, "cannot put the file in place at %s: %s", path, strerror(errno));
+		unlink(tmp);
+		goto out;
+	}
+	rc = 0;
+out:
+	OPENSSL_secure_clear_free(text, cap);
+	if (rc)
+		*n = 0;
+	return rc;
+}
+
+int card_rkeys_read(const char *path, struct card_rkeys *out)
+{
+	char buf[4096 + 1], *p, *eol;
+	struct stat sb;
+	ssize_t got;
+	int fd, line = 0;
+
+	memset(out, 0, sizeof(*out));
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return err_set(-SD_NOT_FOUND, "%s does not exist", path);
+		return err_set(-SD_IO, "cannot open %s: %s", path, strerror(errno));
+	}
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) || (sb.st_mode & 077)) {
+		close(fd);
+		return err_set(-SD_INVAL, "%s is not a regular file readable by its owner only "
+					  "(mode 0600 or 0400): refused", path);
+	}
+	got = read(fd, buf, sizeof(buf));
+	close(fd);
+	if (got < 0)
+		return err_set(-SD_IO, "cannot read %s: %s", path, strerror(errno));
+	if ((size_t)got >= sizeof(buf)) {
+		OPENSSL_cleanse(buf, sizeof(buf));
+		return err_set(-SD_INVAL, "%s is too long for a recharge key file", path);
+	}
+	buf[got] = 0;
+	for (p = buf; *p; p = eol ? eol + 1 : p + strlen(p)) {
+		unsigned v;
+		int used = 0;
+
+		eol = strchr(p, '\n');
+		if (eol)
+			*eol = 0;
+		line++;
+		if (!*p || *p == '#' || *p == '\r')
+			continue;
+		if (sscanf(p, "%2x = %n", &v, &used) != 1 || !used || v < 1 || v > 0x7F ||
+		    out->n >= CARD_KEYS_MAX_VERSIONS || card_rkeys_find(out, (int)v) ||
+		    hexkey(p + used, out->mk06[out->n])) {
+			OPENSSL_cleanse(buf, sizeof(buf));
+			OPENSSL_cleanse(out, sizeof(*out));
+			return err_set(-SD_INVAL, "%s, line %d: expected VV = 32 hex digits", path,
+				       line);
+		}
+		out->version[out->n++] = (uint8_t)v;
+	}
+	OPENSSL_cleanse(buf, sizeof(buf));
+	if (!out->n)
+		return err_set(-SD_INVAL, "%s holds no recharge key", path);
+	return 0;
+}
+
+const uint8_t *card_rkeys_find(const struct card_rkeys *keys, int v)
+{
+	for (int i = 0; keys && i < keys->n; i++)
+		if (keys->version[i] == v)
+			return keys->mk06[i];
+	return NULL;
 }

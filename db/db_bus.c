@@ -194,7 +194,7 @@ int db_meter_id(struct db *db, const char *meter_no, int64_t *id)
 }
 
 int db_meter_wire(struct db *db, const char *meter_no, int64_t bus_id, int unit,
-		  const unsigned char *key, int64_t *meter_id)
+		  const unsigned char *key, int key_version, int64_t *meter_id)
 {
 	int rc;
 
@@ -210,6 +210,9 @@ int db_meter_wire(struct db *db, const char *meter_no, int64_t bus_id, int unit,
 	if (!rc && key)
 		rc = db_run(db, "UPDATE meter_wiring SET recharge_key = ? WHERE meter_id = ?", "bi",
 			    key, BUS_KEY_LEN, *meter_id);
+	if (!rc && key_version >= 0)
+		rc = db_run(db, "UPDATE meter_wiring SET key_version = ? WHERE meter_id = ?", "ii",
+			    (int64_t)key_version, *meter_id);
 	return rc;
 }
 
@@ -244,7 +247,7 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 			"m.mode, m.tariff_id, ifnull(a.id, 0), ifnull(a.credit_limit, 0), "
 			"ifnull(a.alarm1, 0), ifnull(a.alarm2, 0), ifnull(a.alarm3, 0), "
 			"ifnull((SELECT group_concat(e.kind) FROM events e WHERE e.meter_id = m.id "
-			"AND e.cleared_at IS NULL), '') "
+			"AND e.cleared_at IS NULL), ''), w.key_version "
 			"FROM meter_wiring w JOIN meters m ON m.id = w.meter_id "
 			"LEFT JOIN accounts a ON a.id = m.account_id "
 			"LEFT JOIN meter_state s ON s.meter_id = m.id "
@@ -293,6 +296,7 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 		m->alarm[1] = sqlite3_column_int64(st, 20);
 		m->alarm[2] = sqlite3_column_int64(st, 21);
 		db_col_text(st, 22, m->open_alarms, sizeof(m->open_alarms));
+		m->key_version = sqlite3_column_int(st, 23);
 	}
 	rc = rc == SQLITE_DONE ? 0 : db_error(db, rc, "poll meters");
 out:
@@ -306,4 +310,44 @@ out:
 	}
 	*out = v;
 	return 0;
+}
+
+int db_wiring_keys_each(struct db *db,
+			int (*fn)(int64_t, const char *, int, const unsigned char *, void *),
+			void *ctx)
+{
+	sqlite3_stmt *st = NULL;
+	unsigned char key[BUS_KEY_LEN];
+	char no[13];
+	int rc;
+
+	rc = db_prepare(db, &st,
+			"SELECT w.meter_id, m.meter_no, w.key_version, w.recharge_key "
+			"FROM meter_wiring w JOIN meters m ON m.id = w.meter_id "
+			"WHERE w.recharge_key IS NOT NULL ORDER BY w.meter_id",
+			NULL);
+	if (rc)
+		return rc;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		if (sqlite3_column_bytes(st, 3) != BUS_KEY_LEN)
+			continue;
+		db_col_text(st, 1, no, sizeof(no));
+		memcpy(key, sqlite3_column_blob(st, 3), BUS_KEY_LEN);
+		rc = fn(sqlite3_column_int64(st, 0), no, sqlite3_column_int(st, 2), key, ctx);
+		memset(key, 0, sizeof(key));
+		if (rc)
+			break;
+	}
+	if (rc == SQLITE_DONE)
+		rc = 0;
+	else if (rc > 0)
+		rc = db_error(db, rc, "meters with a key of their own");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int db_wiring_clear_key(struct db *db, int64_t meter_id)
+{
+	return db_run(db, "UPDATE meter_wiring SET recharge_key = NULL WHERE meter_id = ?", "i",
+		      meter_id);
 }

@@ -41,9 +41,11 @@ int db_bus_each(struct db *db, int enabled_only,
 int db_bus_delete(struct db *db, int64_t id);
 
 /* Wires meter_no to bus_id/unit (replacing its old wiring). key is the
- * 16-byte recharge key or NULL to keep what is stored. Sets *meter_id. */
+ * 16-byte recharge key or NULL to keep what is stored; key_version (0..127,
+ * the meter's recharge key version) or -1 to keep it (1 for a new
+ * wiring). Sets *meter_id. */
 int db_meter_wire(struct db *db, const char *meter_no, int64_t bus_id, int unit,
-		  const unsigned char *key, int64_t *meter_id);
+		  const unsigned char *key, int key_version, int64_t *meter_id);
 
 /* Removes the wiring of meter_no; -SD_NOT_FOUND if it had none. */
 int db_meter_unwire(struct db *db, const char *meter_no);
@@ -75,8 +77,9 @@ struct poll_meter {
 	char meter_no[13];
 	int unit;
 	int phases;
-	int has_key;
+	int has_key;            /* the meter_wiring.recharge_key override */
 	unsigned char key[BUS_KEY_LEN];
+	int key_version;        /* whose MK06 derives its recharge key */
 	int has_state;
 	int online;
 	int misses;             /* consecutive missed polls */
@@ -98,6 +101,16 @@ struct poll_meter {
 	 * cycle writes only the alarms that change. */
 	char open_alarms[320];
 };
+
+/* Calls fn(meter_id, meter_no, key_version, key, ctx) for every wired
+ * meter with a key of its own in meter_wiring (key is a copy, wiped after
+ * fn returns); fn's nonzero result stops and is returned. */
+int db_wiring_keys_each(struct db *db,
+			int (*fn)(int64_t, const char *, int, const unsigned char *, void *),
+			void *ctx);
+
+/* Clears the key of its own of meter_id (meter_wiring.recharge_key). */
+int db_wiring_clear_key(struct db *db, int64_t meter_id);
 
 /* Loads every active meter wired to bus_id, by unit id, into a new array
  * *out (caller frees; wipe the keys first) of *n entries. */

@@ -688,6 +688,13 @@ static const char migration_energy_day_hours[] =
 	"  WHERE meter_id = OLD.meter_id AND day_ts = OLD.hour_ts - OLD.hour_ts % 86400;\n"
 	"END;\n";
 
+/* The recharge key version of each meter (device info 0x020A): its
+ * recharge key derives from MK06 of that version of the key file (docs/
+ * poll.md "Recharge keys"); 0 is a maker's own key, kept in recharge_key. */
+static const char migration_wiring_key_version[] =
+	"ALTER TABLE meter_wiring ADD COLUMN key_version INTEGER NOT NULL DEFAULT 1\n"
+	"  CHECK (key_version BETWEEN 0 AND 127);\n";
+
 /* The ledger's row count and sum per kind, kept by a trigger in the
  * transaction of each row. A backup's manifest records them: read here
  * they cost nothing, where summing the ledger took seconds at 2 GB while
@@ -711,5 +718,5 @@ static const char migration_ledger_totals[] =
 const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
 				      migration_5, migration_billing, migration_7, migration_8,
 				      migration_9, migration_bus_config, migration_energy_day_hours,
-				      migration_ledger_totals };
+				      migration_wiring_key_version, migration_ledger_totals };
 const int db_migration_count = (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

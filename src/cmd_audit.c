@@ -142,6 +142,7 @@ static int run_config_show(struct cli *c)
 		{ "backup.keep_monthly", keep[2] },
 		{ "backup.daily_at", config_daily_text(c->cfg.backup_daily_min, daily,
 						       sizeof(daily)) },
+		{ "poll.recharge_keys", c->cfg.recharge_keys },
 		{ "printer.device", c->cfg.printer },
 		{ "printer.format", c->cfg.printer_format },
 		{ "printer.width", pw },

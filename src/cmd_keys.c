@@ -1,4 +1,4 @@
-/* cmd_keys: `saledesk keys init|rotate|status` (administrators). The
+/* cmd_keys: `saledesk keys init|rotate|status|export-service` (administrators). The
  * passphrase is read like a password: --passphrase-fd N or the terminal. */
 #include <errno.h>
 #include <stdio.h>
@@ -131,6 +131,8 @@ static int run_keys_rotate(struct cli *c)
 		printf("Added key version %02X to %s: new cards get it, older cards keep "
 		       "working.\n", v, c->cfg.keys_file);
 		printf("Key check values: %s\n", kcv);
+		printf("Its MK06 is new: run `saledesk keys export-service` again for the "
+		       "meter-reading service's recharge keys.\n");
 	}
 out:
 	OPENSSL_cleanse(pass, sizeof(pass));
@@ -162,10 +164,56 @@ out:
 	return rc ? cli_fail(rc) : 0;
 }
 
+static int run_keys_export_service(struct cli *c)
+{
+	struct card_keyring *ring = NULL;
+	const char *out = cli_get(c, "out");
+	int systemd = cli_get(c, "systemd") != NULL, rc, n = 0;
+	char pass[256], kcv[400];
+
+	if ((rc = cli_login(c)))
+		goto out;
+	if (systemd && (!out || !*out))
+		out = KEYS_SERVICE_CREDENTIAL;
+	if (!out || !*out) {
+		rc = err_set(-SD_USAGE, "--out FILE (or --systemd) is needed");
+		goto out;
+	}
+	if ((rc = cmd_keys_passphrase(c, 0, pass, sizeof(pass))) ||
+	    (rc = keys_export_service(&c->s, c->cfg.keys_file, pass, out, systemd, &n, kcv,
+				      sizeof(kcv))))
+		goto out;
+	if (systemd)
+		printf("Encrypted the recharge master key (MK06) of %d key version(s) into %s with "
+		       "systemd-creds; no card key, no clear copy on disk.\n", n, out);
+	else
+		printf("Wrote the recharge master key (MK06) of %d key version(s) to %s (mode "
+		       "0600); no card key.\n", n, out);
+	printf("MK06 check values: %s\n", kcv);
+	if ((rc = keys_status(&c->s, c->cfg.keys_file, pass, &ring)))
+		goto out;
+	for (int i = 0; i < ring->n; i++)
+		if (!ring->set[i].has_mk06)
+			printf("Version %02X has no MK06 (made before it): its meters need a key of "
+			       "their own (`saledesk meter wire --key-fd`).\n", ring->set[i].version);
+	if (systemd)
+		printf("Now restart the service (systemctl restart saledesk-poll). Export again "
+		       "after every `keys rotate`.\n");
+	else
+		printf("Now, as root: systemd-creds encrypt --name=recharge-keys %s %s\n"
+		       "then delete %s and restart the service (systemctl restart saledesk-poll). "
+		       "Export again after every `keys rotate`.\n", out, KEYS_SERVICE_CREDENTIAL,
+		       out);
+out:
+	OPENSSL_cleanse(pass, sizeof(pass));
+	card_keys_free(ring);
+	return rc ? cli_fail(rc) : 0;
+}
+
 static const struct cli_opt init_opts[] = {
 	{ "passphrase-fd", "N", 0, "read the key-file passphrase from descriptor N" },
 	{ "transport-fd", "N", 0, "read the card maker's transport master key (32 hex digits) from N" },
-	{ "import-fd", "N", 0, "import a master key set (version=NN, 0= .. 5= lines) from N" },
+	{ "import-fd", "N", 0, "import a master key set (version=NN, 0= .. 5= lines, 6= optional) from N" },
 	{ NULL, NULL, 0, NULL },
 };
 static const struct cli_opt rotate_opts[] = {
@@ -176,6 +224,15 @@ static const struct cli_opt rotate_opts[] = {
 };
 static const struct cli_opt status_opts[] = {
 	{ "passphrase-fd", "N", 0, "read the key-file passphrase from descriptor N" },
+	{ NULL, NULL, 0, NULL },
+};
+
+static const struct cli_opt export_opts[] = {
+	{ "passphrase-fd", "N", 0, "read the key-file passphrase from descriptor N" },
+	{ "out", "FILE", 0, "the file to write (mode 0600, replaced atomically); with --systemd "
+			    "the encrypted credential (default " KEYS_SERVICE_CREDENTIAL ")" },
+	{ "systemd", NULL, 0, "pipe the keys into `systemd-creds encrypt --name=recharge-keys` "
+			      "instead (run as root)" },
 	{ NULL, NULL, 0, NULL },
 };
 
@@ -190,4 +247,9 @@ const struct cli_cmd cmd_keys_rotate = {
 const struct cli_cmd cmd_keys_status = {
 	"keys status", "", "show the key versions and their check values (administrator only)",
 	CLI_LOGIN, status_opts, 0, 0, run_keys_status,
+};
+const struct cli_cmd cmd_keys_export_service = {
+	"keys export-service", "--out FILE | --systemd [--out CREDENTIAL]",
+	"write the recharge master keys (MK06) for the meter-reading service (administrator only)",
+	CLI_LOGIN, export_opts, 0, 0, run_keys_export_service,
 };

@@ -71,11 +71,12 @@ static int not_config_wired(struct cli *c, const struct bus_rec *b, int unit)
 static int run_meter_wire(struct cli *c)
 {
 	const char *bus = cli_get(c, "bus"), *unit_s = cli_get(c, "unit");
-	const char *key_fd = cli_get(c, "key-fd");
+	const char *key_fd = cli_get(c, "key-fd"), *kv_s = cli_get(c, "key-version");
 	unsigned char key[BUS_KEY_LEN];
 	struct bus_rec b;
 	int64_t meter_id;
-	int unit, rc;
+	int unit, rc, kv = -1;
+	char kv_text[24] = "";
 	char *end;
 
 	if (!bus || !unit_s)
@@ -83,6 +84,13 @@ static int run_meter_wire(struct cli *c)
 	unit = (int)strtol(unit_s, &end, 10);
 	if (end == unit_s || *end || unit < 1 || unit > 247)
 		return cli_usage_error(c, "--unit: a Modbus unit id, 1-247");
+	if (kv_s) {
+		kv = (int)strtol(kv_s, &end, 16);
+		if (end == kv_s || *end || kv < 0 || kv > 0x7F)
+			return cli_usage_error(c, "--key-version: the meter's recharge key version, "
+						  "00-7F (hex)");
+		snprintf(kv_text, sizeof(kv_text), " key_version=%02X", kv);
+	}
 	if (key_fd && (rc = read_key(atoi(key_fd), key)))
 		return cli_fail(rc);
 	if ((rc = cli_login(c)) || (rc = perm_check(&c->s, PERM_METER_CONTROL)) ||
@@ -90,9 +98,10 @@ static int run_meter_wire(struct cli *c)
 		goto out;
 	if ((rc = db_bus_get(c->db, bus, &b)) || (rc = not_config_wired(c, b.from_config ? &b : NULL,
 								       unit)) ||
-	    (rc = db_meter_wire(c->db, c->argv[0], b.id, unit, key_fd ? key : NULL, &meter_id)) ||
-	    (rc = audit_log(&c->s, "meter.wire", c->argv[0], "bus=%s unit=%d%s", b.name, unit,
-			    key_fd ? " key=set" : "")) ||
+	    (rc = db_meter_wire(c->db, c->argv[0], b.id, unit, key_fd ? key : NULL, kv,
+				    &meter_id)) ||
+	    (rc = audit_log(&c->s, "meter.wire", c->argv[0], "bus=%s unit=%d%s%s", b.name, unit,
+			    key_fd ? " key=set" : "", kv_text)) ||
 	    (rc = db_commit(c->db))) {
 		db_rollback(c->db);
 		goto out;
@@ -433,7 +442,10 @@ static int run_meter_commands(struct cli *c)
 static const struct cli_opt wire_opts[] = {
 	{ "bus", "NAME", 0, "the bus the meter is on" },
 	{ "unit", "ID", 0, "its Modbus unit id (address), 1-247" },
-	{ "key-fd", "N", 0, "read its 16-byte recharge key as 32 hex digits from descriptor N" },
+	{ "key-fd", "N", 0, "read its own 16-byte recharge key (an override of the derived one) "
+			    "as 32 hex digits from descriptor N" },
+	{ "key-version", "VV", 0, "its recharge key version (hex, default 01): the key file's "
+				  "MK06 of that version derives its key" },
 	{ NULL, NULL, 0, NULL },
 };
 static const struct cli_opt status_opts[] = {

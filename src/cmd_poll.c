@@ -66,6 +66,7 @@ static int run_poll(struct cli *c)
 	o.backup_keep_monthly = c->cfg.backup_keep_monthly;
 	o.export_daily_min = c->cfg.export_daily_min;
 	o.export_dir = c->cfg.export_dir;
+	o.recharge_keys = c->cfg.recharge_keys;
 	/* The workers open their own connections. */
 	db_close(c->db);
 	c->db = NULL;

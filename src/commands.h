@@ -13,7 +13,8 @@ extern const struct cli_cmd cmd_account_open, cmd_account_import, cmd_account_li
 	cmd_account_show, cmd_account_search;
 extern const struct cli_cmd cmd_audit_verify, cmd_audit_list;
 extern const struct cli_cmd cmd_config_show;
-extern const struct cli_cmd cmd_keys_init, cmd_keys_rotate, cmd_keys_status;
+extern const struct cli_cmd cmd_keys_init, cmd_keys_rotate, cmd_keys_status,
+	cmd_keys_export_service;
 extern const struct cli_cmd cmd_card_readers, cmd_card_wait, cmd_card_read, cmd_card_issue,
 	cmd_card_issue_tech, cmd_card_check, cmd_card_recycle, cmd_card_load, cmd_card_cancel,
 	cmd_card_returns,

@@ -108,6 +108,8 @@ static int handle(void *user, const char *section, const char *name,
 		ok = set_daily(&c->backup_daily_min, value);
 	else if (KEY("export", "dir"))
 		ok = value[0] ? set_path(p, c->export_dir, value) : 1;
+	else if (KEY("poll", "recharge_keys"))
+		ok = value[0] ? set_path(p, c->recharge_keys, value) : 1;
 	else if (KEY("export", "daily_at"))
 		ok = set_daily(&c->export_daily_min, value);
 	else if (KEY("printer", "device"))

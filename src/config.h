@@ -20,6 +20,9 @@ struct config {
 	int backup_daily_min;       /* [backup] daily_at: site-local minute of the
 				     * day the meter-reading service takes the
 				     * daily backup (default 02:30 = 150); -1 off */
+	char recharge_keys[PATH_MAX]; /* [poll] recharge_keys: the service's recharge
+				     * key file (keys export-service); "" = the
+				     * systemd credential recharge-keys */
 	char export_dir[PATH_MAX];  /* [export] dir: the daily energy export's folder; "" off */
 	int export_daily_min;       /* [export] daily_at: site-local minute the service
 				     * writes yesterday's file (default 00:30); -1 off */

@@ -1,8 +1,15 @@
 /* keys: permissions and audit around cardio's key file. */
 #include "keys.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "clock.h"
@@ -10,6 +17,8 @@
 
 #include "err.h"
 #include "perm.h"
+
+extern char **environ;
 
 static int audit_tx(const struct session *s, const char *action, const char *path, int version,
 		    const char *kcv)
@@ -101,4 +110,91 @@ int keys_status(const struct session *s, const char *path, const char *passphras
 	int rc = perm_check(s, PERM_KEYS);
 
 	return rc ? rc : card_keys_load(path, passphrase, ring);
+}
+
+/* Pipes text into `systemd-creds encrypt --name=recharge-keys - out`;
+ * its messages go to our stderr. */
+static int to_systemd_creds(const char *out, const char *text, size_t len)
+{
+	char *argv[] = { "systemd-creds", "encrypt", "--name=recharge-keys", "-", (char *)out,
+			 NULL };
+	posix_spawn_file_actions_t fa;
+	int in[2], rc, st = 0;
+	size_t off = 0;
+	pid_t pid;
+
+	if (pipe2(in, O_CLOEXEC) < 0)
+		return err_set(-SD_IO, "cannot make a pipe: %s", strerror(errno));
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, in[0], 0);
+	rc = posix_spawnp(&pid, "systemd-creds", &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(in[0]);
+	if (rc != 0) {
+		close(in[1]);
+		return err_set(-SD_IO, rc == ENOENT ? "systemd-creds is not on PATH (systemd 250 or "
+						      "newer); use --out FILE and encrypt it by hand"
+						    : "cannot run systemd-creds: %s", strerror(rc));
+	}
+	/* a child that exits early must not kill us with SIGPIPE */
+	signal(SIGPIPE, SIG_IGN);
+	while (off < len) {
+		ssize_t w = write(in[1], text + off, len - off);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0)
+			break;
+		off += (size_t)w;
+	}
+	close(in[1]);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+		return err_set(-SD_IO, "systemd-creds encrypt failed (%s %d): nothing was exported",
+			       WIFEXITED(st) ? "exit status" : "signal",
+			       WIFEXITED(st) ? WEXITSTATUS(st) : WTERMSIG(st));
+	if (off < len)
+		return err_set(-SD_IO, "systemd-creds did not read all the keys");
+	return 0;
+}
+
+int keys_export_service(const struct session *s, const char *path, const char *passphrase,
+			const char *out, int systemd, int *n, char *kcv, unsigned kcv_len)
+{
+	char text[4096];
+	size_t len = 0;
+	struct card_keyring *ring = NULL;
+	size_t off = 0;
+	int rc;
+
+	*n = 0;
+	kcv[0] = 0;
+	if ((rc = perm_check(s, PERM_KEYS)) || (rc = card_keys_load(path, passphrase, &ring)))
+		return rc;
+	for (int i = 0; i < ring->n && off < kcv_len; i++) {
+		uint8_t k[3] = {0};
+		if (!ring->set[i].has_mk06)
+			continue;
+		card_kcv(ring->set[i].mk06, k);
+		off += (size_t)snprintf(kcv + off, kcv_len - off, "%s%02X:%02X%02X%02X",
+					off ? " " : "", ring->set[i].version, k[0], k[1], k[2]);
+	}
+	if (systemd) {
+		if (!(rc = card_rkeys_format(ring, text, sizeof(text), &len, n)))
+			rc = to_systemd_creds(out, text, len);
+		OPENSSL_cleanse(text, sizeof(text));
+	} else {
+		rc = card_rkeys_export(out, ring, n);
+	}
+	if (!rc) {
+		if ((rc = db_begin(s->db)))
+			goto out;
+		if ((rc = audit_log(s, "keys.export_service", "keys", "%s=%s MK06 %s",
+				    systemd ? "credential" : "file", out, kcv)) ||
+		    (rc = db_commit(s->db)))
+			db_rollback(s->db);
+	}
+out:
+	card_keys_free(ring);
+	return rc;
 }

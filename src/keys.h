@@ -32,4 +32,16 @@ int keys_unlock(const char *path, const char *passphrase, struct card_keyring **
 int keys_status(const struct session *s, const char *path, const char *passphrase,
 		struct card_keyring **ring);
 
+/* The encrypted credential `keys export-service --systemd` writes. */
+#define KEYS_SERVICE_CREDENTIAL "/etc/credstore.encrypted/saledesk-recharge-keys"
+
+/* Checks PERM_KEYS, unlocks the key file and writes the MK06 of every
+ * version that has one for the meter-reading service: to out
+ * (card_rkeys_export: 0600, atomic), or with systemd set through a pipe
+ * into `systemd-creds encrypt --name=recharge-keys - out` (found on PATH),
+ * so no clear copy touches the disk. Audited with the versions and MK06
+ * KCVs. *n gets the versions written; kcv gets "01:KCV 02:KCV". */
+int keys_export_service(const struct session *s, const char *path, const char *passphrase,
+			const char *out, int systemd, int *n, char *kcv, unsigned kcv_len);
+
 #endif

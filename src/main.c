@@ -16,7 +16,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_account_search,
 	&cmd_audit_verify, &cmd_audit_list,
 	&cmd_config_show,
-	&cmd_keys_init, &cmd_keys_rotate, &cmd_keys_status,
+	&cmd_keys_init, &cmd_keys_rotate, &cmd_keys_status, &cmd_keys_export_service,
 	&cmd_card_readers, &cmd_card_wait, &cmd_card_read, &cmd_card_issue, &cmd_card_issue_tech,
 	&cmd_card_check, &cmd_card_recycle, &cmd_card_load, &cmd_card_cancel,
 	&cmd_card_returns, &cmd_card_list,

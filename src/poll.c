@@ -2,6 +2,7 @@
 #include "poll.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -10,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+
+#include <openssl/crypto.h>
 
 #include "alarm.h"
 #include "billing.h"
@@ -21,8 +24,10 @@
 #include "db_meter.h"
 #include "db_poll.h"
 #include "err.h"
+#include "keyfile.h"  /* cardio: the service's recharge master keys */
 #include "log.h"
 #include "meter.h"
+#include "rkey.h"
 
 /* Margin on top of wire time and turnaround: a USB adapter's latency
  * timer (16 ms by default) plus scheduling on a shared machine. */
@@ -54,6 +59,8 @@ struct cmd_result {
 
 struct worker {
 	const struct poll_opts *o;
+	const struct card_rkeys *rkeys; /* NULL: none loaded; the main thread
+					 * swaps them only while no worker runs */
 	struct bus_rec rec;
 	pthread_t th;
 	int started;
@@ -266,13 +273,23 @@ static void exec_recharge(struct worker *w, struct learned *l, const struct poll
 	struct poll_outcome scratch = { 0 };
 	uint32_t seq = (uint32_t)c->purchase_seq, amount = (uint32_t)c->amount;
 	uint16_t regs[8], back[METER_RECHARGE_READ];
-	unsigned char mac[8];
+	unsigned char mac[8], key[BUS_KEY_LEN];
+	const uint8_t *mk06 = NULL;
 	int64_t count = rd->purchase_count;
 	int rc, exc = 0;
 
+	/* The key: the meter's own (the meter_wiring override), else derived
+	 * from MK06 of its key version; checked before anything is written. */
 	if (!m->has_key) {
-		result(r, "failed", "no recharge key is stored for this meter");
-		return;
+		if (!w->rkeys) {
+			result(r, "failed", "no recharge keys: run `saledesk keys export-service`");
+			return;
+		}
+		if (!(mk06 = card_rkeys_find(w->rkeys, m->key_version))) {
+			result(r, "failed", "no recharge keys: run `saledesk keys export-service` "
+					    "(none for key version %02X)", m->key_version);
+			return;
+		}
 	}
 	if (count >= seq) {
 		/* Already counted: ours if the meter's last recharge echo is
@@ -298,12 +315,19 @@ static void exec_recharge(struct worker *w, struct learned *l, const struct poll
 		       (long long)count, seq);
 		return;
 	}
-	if ((rc = meter_recharge_mac(m->key, m->meter_no, seq, amount, mac))) {
+	if (mk06 && rkey_derive(mk06, m->meter_no, key)) {
+		result(r, "failed", "cannot derive the recharge key of meter %s", m->meter_no);
+		return;
+	}
+	rc = meter_recharge_mac(mk06 ? key : m->key, m->meter_no, seq, amount, mac);
+	OPENSSL_cleanse(key, sizeof(key));
+	if (rc) {
+		OPENSSL_cleanse(mac, sizeof(mac));
 		result(r, "failed", "%s", err_str(rc));
 		return;
 	}
 	meter_recharge_regs(seq, amount, mac, regs);
-	memset(mac, 0, sizeof(mac));
+	OPENSSL_cleanse(mac, sizeof(mac));
 	rc = write_regs(w, l, m->unit, METER_RECHARGE_ADDR, 8, regs, &exc);
 	if (rc == -SD_BUS_EXCEPTION) {
 		result(r, "failed", "the meter refused the recharge write (exception %d)", exc);
@@ -756,7 +780,7 @@ static int cycle(struct worker *w)
 		 read, offline, skipped, (long long)bus_ms);
 out:
 	if (ms)
-		memset(ms, 0, (size_t)n * sizeof(*ms)); /* recharge keys */
+		OPENSSL_cleanse(ms, (size_t)n * sizeof(*ms)); /* recharge keys */
 	free(ms);
 	free(mws);
 	free(cmds);
@@ -816,7 +840,121 @@ static int add_bus(const struct bus_rec *b, void *arg)
 	return 0;
 }
 
-static int start_workers(const struct poll_opts *o, struct worker **out, int *n)
+/* Reads the recharge master keys for the bus threads from o->recharge_keys
+ * or $CREDENTIALS_DIRECTORY/recharge-keys. Returns a new set (free with
+ * free_rkeys) or NULL when there is none, after one log line saying why
+ * (never a key). Readings go on either way. */
+static struct card_rkeys *load_rkeys(const struct poll_opts *o)
+{
+	const char *dir = getenv("CREDENTIALS_DIRECTORY");
+	struct card_rkeys *rk;
+	char path[PATH_MAX];
+	int rc;
+
+	if (o->recharge_keys && *o->recharge_keys) {
+		snprintf(path, sizeof(path), "%s", o->recharge_keys);
+	} else if (dir && *dir) {
+		snprintf(path, sizeof(path), "%s/recharge-keys", dir);
+	} else {
+		log_warn("no recharge keys: no [poll] recharge_keys and no systemd credential; "
+			 "remote recharges fail until `saledesk keys export-service` (docs/poll.md)");
+		return NULL;
+	}
+	if (!(rk = calloc(1, sizeof(*rk)))) {
+		log_error("no recharge keys: out of memory");
+		return NULL;
+	}
+	if ((rc = card_rkeys_read(path, rk))) {
+		if (rc == -SD_INVAL || rc == -SD_IO)
+			log_error("recharge keys refused: %s; remote recharges fail", err_detail());
+		else
+			log_warn("no recharge keys (%s); remote recharges fail until `saledesk keys "
+				 "export-service`", err_detail());
+		OPENSSL_cleanse(rk, sizeof(*rk));
+		free(rk);
+		return NULL;
+	}
+	log_info("recharge keys: %d key version(s) from %s", rk->n, path);
+	return rk;
+}
+
+struct same_ctx {
+	const struct card_rkeys *rkeys;
+	int64_t *ids;
+	int n, cap;
+};
+
+/* Notes meter_id when its key of its own is the key derived from MK06 of
+ * its version: the column then holds nothing the key store lacks. */
+static int note_same_key(int64_t meter_id, const char *meter_no, int key_version,
+			 const unsigned char *key, void *arg)
+{
+	struct same_ctx *x = arg;
+	const uint8_t *mk06 = card_rkeys_find(x->rkeys, key_version);
+	unsigned char km[RKEY_LEN];
+	int same;
+
+	if (!mk06 || rkey_derive(mk06, meter_no, km))
+		return 0;
+	same = !card_memneq(km, key, RKEY_LEN);
+	OPENSSL_cleanse(km, sizeof(km));
+	if (!same)
+		return 0;
+	if (x->n == x->cap) {
+		int64_t *nv = realloc(x->ids, (size_t)(x->cap ? x->cap * 2 : 16) * sizeof(*nv));
+		if (!nv)
+			return err_set(-SD_NOMEM, "meters with derived keys");
+		x->ids = nv;
+		x->cap = x->cap ? x->cap * 2 : 16;
+	}
+	x->ids[x->n++] = meter_id;
+	return 0;
+}
+
+/* With the recharge keys in hand, clears meter_wiring.recharge_key where
+ * it equals the meter's derived key (docs/poll.md §5, point 4): a lossless
+ * step of moving keys out of the database. A key that differs (a maker's
+ * own, or one typed in before MK06) stays. Failures are logged only. */
+static void clear_derived_keys(const struct poll_opts *o, const struct card_rkeys *rkeys)
+{
+	struct same_ctx x = { rkeys, NULL, 0, 0 };
+	struct db *db = NULL;
+	int rc, i;
+
+	if (!rkeys)
+		return;
+	if ((rc = db_open(o->db_path, 0, &db)) || (rc = db_begin(db)))
+		goto out;
+	if ((rc = db_wiring_keys_each(db, note_same_key, &x))) {
+		db_rollback(db);
+		goto out;
+	}
+	for (i = 0; i < x.n && !rc; i++)
+		rc = db_wiring_clear_key(db, x.ids[i]);
+	if (rc || (rc = db_commit(db))) {
+		db_rollback(db);
+		goto out;
+	}
+	if (x.n)
+		log_info("recharge keys: %d meter(s) had their derived key stored in the database; "
+			 "cleared", x.n);
+out:
+	if (rc)
+		log_warn("recharge keys: the database's copies of derived keys are not cleared: %s",
+			 err_detail());
+	free(x.ids);
+	db_close(db);
+}
+
+static void free_rkeys(struct card_rkeys *rk)
+{
+	if (rk)
+		OPENSSL_cleanse(rk, sizeof(*rk));
+	free(rk);
+}
+
+static int start_workers(const struct poll_opts *o, const struct card_rkeys *rkeys,
+			 struct worker **out, int *n)
 {
 	struct load_ctx l = { NULL, 0, 0 };
 	struct db *db = NULL;
@@ -836,6 +974,7 @@ static int start_workers(const struct poll_opts *o, struct worker **out, int *n)
 		log_warn("no buses are configured (saledesk bus add); waiting for SIGHUP");
 	for (i = 0; i < l.n; i++) {
 		l.v[i].o = o;
+		l.v[i].rkeys = rkeys;
 		l.v[i].is_first = i == 0;
 		atomic_init(&l.v[i].stop, 0);
 		if (pthread_create(&l.v[i].th, NULL, worker_main, &l.v[i]) != 0) {
@@ -887,6 +1026,7 @@ int poll_run(const struct poll_opts *o)
 {
 	struct poll_backup_state backup = { "", 0 }, export = { "", 0 };
 	struct worker *v = NULL;
+	struct card_rkeys *rkeys = NULL;
 	sigset_t set, old;
 	siginfo_t info;
 	struct timespec tick = { 0, 200000000L };
@@ -901,7 +1041,9 @@ int poll_run(const struct poll_opts *o)
 	pthread_sigmask(SIG_BLOCK, &set, &old);
 	if ((rc = poll_config_sync(o->db_path, o->config_file)))
 		goto out;
-	if ((rc = start_workers(o, &v, &n)))
+	rkeys = load_rkeys(o);
+	clear_derived_keys(o, rkeys);
+	if ((rc = start_workers(o, rkeys, &v, &n)))
 		goto out;
 	if (o->once) {
 		rc = stop_workers(v, n);
@@ -924,9 +1066,13 @@ int poll_run(const struct poll_opts *o)
 					  err_detail());
 				continue;
 			}
-			log_info("SIGHUP: reloading the bus list");
+			log_info("SIGHUP: reloading the bus list and the recharge keys");
 			stop_workers(v, n);
-			if ((rc = start_workers(o, &v, &n)))
+			/* no worker runs now: the keys may change hands */
+			free_rkeys(rkeys);
+			rkeys = load_rkeys(o);
+			clear_derived_keys(o, rkeys);
+			if ((rc = start_workers(o, rkeys, &v, &n)))
 				goto out;
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			log_info("%s: finishing the cycle", sig == SIGTERM ? "SIGTERM" : "SIGINT");
@@ -939,6 +1085,7 @@ int poll_run(const struct poll_opts *o)
 		}
 	}
 out:
+	free_rkeys(rkeys);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	return rc;
 }

@@ -26,6 +26,10 @@ struct poll_opts {
 	/* The daily energy export (poll_backup.c, docs/reports-energy.md) */
 	int export_daily_min; /* site-local minute of the day; -1 off */
 	const char *export_dir; /* NULL or "": off */
+	/* The recharge master keys (MK06) of `keys export-service`: this file,
+	 * or when NULL or "" $CREDENTIALS_DIRECTORY/recharge-keys (systemd);
+	 * read at start and at SIGHUP (docs/poll.md "Recharge keys"). */
+	const char *recharge_keys;
 };
 
 #define POLL_DEFAULT_INTERVAL_MS 10000
@@ -55,7 +59,7 @@ void poll_defaults(struct poll_opts *o);
 
 /* Runs the service until SIGTERM or SIGINT (finishing each bus's cycle
  * and committing it) or, with o->once, for one cycle. SIGHUP reloads the
- * bus list. Returns 0 or a negative SD_ code. */
+ * bus list and the recharge keys. Returns 0 or a negative SD_ code. */
 int poll_run(const struct poll_opts *o);
 
 /* Copies the [bus NAME] sections of config_file (NULL or "": none) into

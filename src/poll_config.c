@@ -136,7 +136,7 @@ static int sync_unit(struct db *db, const char *path, const struct config_bus *c
 			       path, u->line, u->meter_no);
 	if (!rc && wired_bus == bus_id && unit == u->unit)
 		return 0;
-	rc = db_meter_wire(db, u->meter_no, bus_id, u->unit, NULL, &meter_id);
+	rc = db_meter_wire(db, u->meter_no, bus_id, u->unit, NULL, -1, &meter_id);
 	if (rc == -SD_EXISTS)
 		return err_set(-SD_CONFIG, "%s, line %d: unit %d of bus %s is still another meter's "
 					   "(a `saledesk meter wire`, or two meters swapping units: "

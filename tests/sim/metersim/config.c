@@ -4,7 +4,7 @@
  *   bus N rtu|tcp [baud= bits= framing= pace= turnaround= port= host= link=]
  *   meter BUS IDS [phases= balance= price= prices= tou= alarms= credit=
  *                  plimit= restore= malignant= load= base= number= key=
- *                  keyver= keep= skew= purchases= fault=]
+ *                  keyver= mk06= keep= skew= purchases= fault=]
  */
 #include "sim.h"
 
@@ -14,6 +14,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "rkey.h"  /* cardio: the desk's own derivation, linked in */
 #include "simclock.h"
 
 #define MAX_WORDS 64
@@ -309,6 +310,8 @@ static int meter_option(struct meter *m, const char *key, const char *val)
 		snprintf(m->number, sizeof(m->number), "%s", val);
 	else if (!strcmp(key, "key"))
 		return hexkey(val, m->key);
+	else if (!strcmp(key, "mk06"))
+		return 0; /* add_meters() derives the key once the number is known */
 	else if (!strcmp(key, "keyver") && num(val, 0, 65535, &v) == 0)
 		m->key_version = (uint16_t)v;
 	else if (!strcmp(key, "keep") && num(val, 0, 1, &v) == 0)
@@ -417,6 +420,17 @@ static int add_meters(struct sim *s, char **w, int n, int64_t now)
 			*eq = '\0';
 			if (meter_option(m, opt, eq + 1) != 0)
 				return -1;
+		}
+		/* mk06=HEX32: the meter holds K_m derived from that recharge
+		 * master key and its number, as a meter maker loads it */
+		for (k = 3; k < n; k++) {
+			unsigned char mk06[METER_KEY_LEN];
+
+			if (strncmp(w[k], "mk06=", 5))
+				continue;
+			if (hexkey(w[k] + 5, mk06) != 0 || rkey_derive(mk06, m->number, m->key) != 0)
+				return -1;
+			memset(mk06, 0, sizeof(mk06));
 		}
 		if (meter_params_check(&m->p) != 0)
 			return -1;
