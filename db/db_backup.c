@@ -300,7 +300,7 @@ static int by_kind(const void *a, const void *b)
 	return strcmp((const char *)a, (const char *)b);
 }
 
-/* Counts and sums the ledger per kind: from ledger_totals (schema 12 on)
+/* Counts and sums the ledger per kind: from ledger_totals (schema 13 on)
  * unless scan, else in one pass over the ledger, in C: GROUP BY would sort
  * every row (there is no index on kind), and per-kind CASE sums cost more
  * than the scan. Integer adds with an overflow check: no floating point

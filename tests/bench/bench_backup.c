@@ -253,8 +253,10 @@ static pid_t start_writer(const char *path, int *rfd)
 	}
 	close(p[1]);
 	*rfd = p[0];
-	if (read(p[0], &(char){ 0 }, 1) != 1)
-		return -1;
+	if (pid < 0 || read(p[0], &(char){ 0 }, 1) != 1) {
+		fprintf(stderr, "the writer process did not start\n");
+		exit(1);
+	}
 	return pid;
 }
 
@@ -265,7 +267,9 @@ static void stop_writer(pid_t pid, int rfd, struct wstats *w)
 	ssize_t r;
 	FILE *f;
 
-	kill(pid, SIGTERM);
+	/* never kill(-1): a writer that did not start has no pid */
+	if (pid > 0)
+		kill(pid, SIGTERM);
 	while (got + 1 < sizeof(buf) && (r = read(rfd, buf + got, sizeof(buf) - 1 - got)) > 0)
 		got += (size_t)r;
 	buf[got] = 0;
