@@ -283,6 +283,47 @@ static void *map_hash_main(void *arg)
 	return NULL;
 }
 
+/* A descriptor of the live database file for its copies, opened once per
+ * file (device and inode) and never closed. Closing any descriptor of a
+ * file drops every POSIX lock this process holds on it, SQLite's among
+ * them: another process closing the database last would then take it for
+ * unused, checkpoint it and delete its -wal and -shm under this process's
+ * open connections, which would go on with a WAL of their own (the UI saw
+ * a settled sale as still pending). One descriptor a database file for
+ * the life of the process is the price. Returns the descriptor or -1
+ * (errno). */
+static int live_fd(const char *path)
+{
+	static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
+	static struct {
+		dev_t dev;
+		ino_t ino;
+		int fd;
+	} kept[8];
+	static int nkept;
+	struct stat sb;
+	int fd = -1, i;
+
+	pthread_mutex_lock(&mu);
+	if (stat(path, &sb) == 0) {
+		for (i = 0; i < nkept && fd < 0; i++)
+			if (kept[i].dev == sb.st_dev && kept[i].ino == sb.st_ino)
+				fd = kept[i].fd;
+		if (fd < 0 && nkept < (int)(sizeof(kept) / sizeof(kept[0]))) {
+			fd = open(path, O_RDONLY | O_CLOEXEC);
+			if (fd >= 0) {
+				kept[nkept].dev = sb.st_dev;
+				kept[nkept].ino = sb.st_ino;
+				kept[nkept++].fd = fd;
+			}
+		} else if (fd < 0) {
+			errno = EMFILE;
+		}
+	}
+	pthread_mutex_unlock(&mu);
+	return fd;
+}
+
 int backup_copy_hashed(const char *path, int ofd, const char *out,
 		       int (*first)(unsigned char *buf, size_t n), char hex[65], int64_t *size)
 {
@@ -293,7 +334,7 @@ int backup_copy_hashed(const char *path, int ofd, const char *out,
 	int64_t total = 0, off;
 	struct stat sb;
 
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	fd = live_fd(path);
 	if (fd < 0 || fstat(fd, &sb) != 0) {
 		rc = err_set(errno == ENOENT ? -SD_NOT_FOUND : -SD_IO, "cannot read %s: %s", path,
 			     strerror(errno));
@@ -355,10 +396,9 @@ int backup_copy_hashed(const char *path, int ofd, const char *out,
 	if (size)
 		*size = total;
 out:
+	/* fd stays open: see live_fd() */
 	if (map != MAP_FAILED)
 		munmap(map, (size_t)total);
-	if (fd >= 0)
-		close(fd);
 	return rc;
 }
 

@@ -29,7 +29,9 @@ void backup_fault_point(const char *what, int n);
  * it to the disk as it goes, and puts the copy's SHA-256 as hex into
  * hex[65] and its length into *size. first, if given, may change the
  * file's first 100 bytes (the database header) for the copy, and fails it
- * by returning non-zero. The file must not change meanwhile. Returns 0 or
+ * by returning non-zero. The file must not change meanwhile. Keeps one
+ * descriptor of each file it copies open for the life of the process (a
+ * close would drop SQLite's locks on it). Returns 0 or
  * a negative SD_ code (-SD_DB_FULL on a full disk). */
 int backup_copy_hashed(const char *path, int ofd, const char *out,
 		       int (*first)(unsigned char *buf, size_t n), char hex[65], int64_t *size);

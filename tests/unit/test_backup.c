@@ -381,6 +381,18 @@ static void test_verify_sums_the_ledger_against_its_totals(void **state)
 	clock_set(0);
 }
 
+/* Another program (the sqlite3 shell: a fork would inherit SQLite's idea
+ * of this process's locks) opens the database at path, adds setting key
+ * and closes it. */
+static void another_process_commits(const char *path, const char *key)
+{
+	char cmd[600];
+
+	snprintf(cmd, sizeof(cmd), "sqlite3 -cmd '.timeout 5000' '%s' \"INSERT INTO settings(key, "
+		 "value) VALUES ('%s', '1')\"", path, key);
+	assert_int_equal(system(cmd), 0);
+}
+
 /* With its WAL empty the database file itself is copied; with a reader
  * holding a snapshot that needs the WAL, the checkpoint cannot empty it
  * and the online backup copies instead. Both copies verify. */
@@ -408,6 +420,19 @@ static void test_backup_copies_the_file_or_falls_back(void **state)
 	assert_int_equal(backup_verify_file(r.path, NULL, t.dir, staged, sizeof(staged), NULL,
 					    NULL), 0);
 	unlink(staged);
+	/* The copy must leave this process's locks on the file alone: another
+	 * process that commits and closes must not take itself for the last
+	 * one and delete the -wal and -shm from under t.db, whose next commit
+	 * would then go to a WAL nobody else reads. */
+	n = db_count_rows(t.db, "settings");
+	another_process_commits(t.path, "test.one");
+	assert_int_equal(db_setting_set(t.db, "test.here", "1"), 0);
+	another_process_commits(t.path, "test.two");
+	assert_int_equal(db_count_rows(t.db, "settings"), n + 3);
+	assert_int_equal(db_open(t.path, DB_OPEN_NO_CHECK, &reader), 0);
+	assert_int_equal(db_count_rows(reader, "settings"), n + 3);
+	db_close(reader);
+	reader = NULL;
 	/* a commit puts frames in the WAL; a reader then holds them */
 	assert_int_equal(db_begin(t.db), 0);
 	assert_int_equal(audit_log(&sys, "test.two", "x", "in the WAL"), 0);
