@@ -247,8 +247,10 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 			"m.mode, m.tariff_id, ifnull(a.id, 0), ifnull(a.credit_limit, 0), "
 			"ifnull(a.alarm1, 0), ifnull(a.alarm2, 0), ifnull(a.alarm3, 0), "
 			"ifnull((SELECT group_concat(e.kind) FROM events e WHERE e.meter_id = m.id "
-			"AND e.cleared_at IS NULL), ''), w.key_version "
+			"AND e.cleared_at IS NULL), ''), w.key_version, ifnull(p.info_at, 0), "
+			"ifnull(p.params_at, 0), ifnull(p.meter_type, 0) "
 			"FROM meter_wiring w JOIN meters m ON m.id = w.meter_id "
+			"LEFT JOIN meter_params p ON p.meter_id = m.id "
 			"LEFT JOIN accounts a ON a.id = m.account_id "
 			"LEFT JOIN meter_state s ON s.meter_id = m.id "
 			"WHERE w.bus_id = ? AND m.status = 'active' ORDER BY w.unit_id",
@@ -297,6 +299,9 @@ int db_poll_meters(struct db *db, int64_t bus_id, struct poll_meter **out, int *
 		m->alarm[2] = sqlite3_column_int64(st, 21);
 		db_col_text(st, 22, m->open_alarms, sizeof(m->open_alarms));
 		m->key_version = sqlite3_column_int(st, 23);
+		m->info_at = sqlite3_column_int64(st, 24);
+		m->params_at = sqlite3_column_int64(st, 25);
+		m->info_type = sqlite3_column_int(st, 26);
 	}
 	rc = rc == SQLITE_DONE ? 0 : db_error(db, rc, "poll meters");
 out:

@@ -100,6 +100,10 @@ struct poll_meter {
 	/* The kinds of its open alarms, comma-separated ("" none), so a
 	 * cycle writes only the alarms that change. */
 	char open_alarms[320];
+	/* What the service last read besides the live block (meter_params):
+	 * 0 never; info_type is the type the meter reports (0 unknown). */
+	int64_t info_at, params_at;
+	int info_type;
 };
 
 /* Calls fn(meter_id, meter_no, key_version, key, ctx) for every wired

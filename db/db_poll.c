@@ -1,6 +1,7 @@
 /* db_poll: state, history, rollups and freezes. */
 #include "db_poll.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "db_int.h"
@@ -187,4 +188,130 @@ int db_poll_heartbeat(struct db *db, int64_t now, int interval_ms)
 			  "ON CONFLICT(key) DO UPDATE SET value = excluded.value "
 			  "WHERE CAST(excluded.value AS INTEGER) >= CAST(value AS INTEGER)",
 		      "iI", now, interval_ms);
+}
+
+int db_poll_info(struct db *db, int64_t meter_id, int64_t now, const struct meter_info *in)
+{
+	return db_run(db, "INSERT INTO meter_params(meter_id, info_at, meter_type, map_version, "
+			  "firmware, address, number, key_version, features) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(meter_id) DO UPDATE SET "
+			  "info_at = excluded.info_at, meter_type = excluded.meter_type, "
+			  "map_version = excluded.map_version, firmware = excluded.firmware, "
+			  "address = excluded.address, number = excluded.number, "
+			  "key_version = excluded.key_version, features = excluded.features",
+		      "iiIIIInII", meter_id, now, in->type, in->map_version, in->firmware,
+		      in->address, in->number, in->key_version, in->features);
+}
+
+int db_poll_params(struct db *db, int64_t meter_id, int64_t now, const struct meter_params *p)
+{
+	char tou[128];
+	size_t used = 0;
+	int k;
+
+	tou[0] = 0;
+	for (k = 0; k < p->tou_n && k < 8; k++)
+		used += (size_t)snprintf(tou + used, sizeof(tou) - used, "%s%d,%d", k ? "," : "",
+					 p->tou_start[k], p->tou_rate[k]);
+	return db_run(db, "INSERT INTO meter_params(meter_id, params_at, alarm1, alarm2, alarm3, "
+			  "credit_limit, power_limit, restore_s, malignant_w, price_sharp, "
+			  "price_peak, price_flat, price_valley, tou) "
+			  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+			  "ON CONFLICT(meter_id) DO UPDATE SET params_at = excluded.params_at, "
+			  "alarm1 = excluded.alarm1, alarm2 = excluded.alarm2, "
+			  "alarm3 = excluded.alarm3, credit_limit = excluded.credit_limit, "
+			  "power_limit = excluded.power_limit, restore_s = excluded.restore_s, "
+			  "malignant_w = excluded.malignant_w, price_sharp = excluded.price_sharp, "
+			  "price_peak = excluded.price_peak, price_flat = excluded.price_flat, "
+			  "price_valley = excluded.price_valley, tou = excluded.tou",
+		      "iiiiiiiIIiiiit", meter_id, now, p->alarm[0], p->alarm[1], p->alarm[2],
+		      p->credit_limit, p->power_limit_w, p->restore_s, p->malignant_w, p->price[0],
+		      p->price[1], p->price[2], p->price[3], tou);
+}
+
+int db_poll_key_version(struct db *db, int64_t meter_id, int key_version)
+{
+	return db_run(db, "UPDATE meter_wiring SET key_version = ? WHERE meter_id = ?", "Ii",
+		      key_version, meter_id);
+}
+
+int db_poll_params_get(struct db *db, const char *meter_no, struct meter_params_rec *out)
+{
+	sqlite3_stmt *st;
+	const char *tou;
+	int rc, k, used;
+
+	memset(out, 0, sizeof(*out));
+	rc = db_prepare(db, &st,
+			"SELECT ifnull(p.info_at, 0), ifnull(p.meter_type, 0), "
+			"ifnull(p.map_version, 0), ifnull(p.firmware, 0), ifnull(p.address, 0), "
+			"ifnull(p.number, ''), ifnull(p.key_version, 0), ifnull(p.features, 0), "
+			"ifnull(p.params_at, 0), ifnull(p.alarm1, 0), ifnull(p.alarm2, 0), "
+			"ifnull(p.alarm3, 0), ifnull(p.credit_limit, 0), ifnull(p.power_limit, 0), "
+			"ifnull(p.restore_s, 0), ifnull(p.malignant_w, 0), ifnull(p.price_sharp, 0), "
+			"ifnull(p.price_peak, 0), ifnull(p.price_flat, 0), ifnull(p.price_valley, 0), "
+			"ifnull(p.tou, '') FROM meters m LEFT JOIN meter_params p ON p.meter_id = m.id "
+			"WHERE m.meter_no = ?",
+			"t", meter_no);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		rc = rc == SQLITE_DONE ? err_set(-SD_NOT_FOUND, "no meter %s", meter_no)
+				       : db_error(db, rc, "meter parameters");
+		sqlite3_finalize(st);
+		return rc;
+	}
+	out->info_at = sqlite3_column_int64(st, 0);
+	out->info.type = sqlite3_column_int(st, 1);
+	out->info.map_version = sqlite3_column_int(st, 2);
+	out->info.firmware = sqlite3_column_int(st, 3);
+	out->info.address = sqlite3_column_int(st, 4);
+	db_col_text(st, 5, out->info.number, sizeof(out->info.number));
+	out->info.key_version = sqlite3_column_int(st, 6);
+	out->info.features = sqlite3_column_int(st, 7);
+	out->params_at = sqlite3_column_int64(st, 8);
+	for (k = 0; k < 3; k++)
+		out->p.alarm[k] = sqlite3_column_int64(st, 9 + k);
+	out->p.credit_limit = sqlite3_column_int64(st, 12);
+	out->p.power_limit_w = sqlite3_column_int64(st, 13);
+	out->p.restore_s = sqlite3_column_int(st, 14);
+	out->p.malignant_w = sqlite3_column_int(st, 15);
+	for (k = 0; k < 4; k++)
+		out->p.price[k] = sqlite3_column_int64(st, 16 + k);
+	tou = (const char *)sqlite3_column_text(st, 20);
+	while (tou && *tou && out->p.tou_n < 8 &&
+	       sscanf(tou, "%d,%d%n", &out->p.tou_start[out->p.tou_n],
+		      &out->p.tou_rate[out->p.tou_n], &used) == 2) {
+		out->p.tou_n++;
+		tou += used;
+		if (*tou == ',')
+			tou++;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int db_cmd_last_done(struct db *db, int64_t meter_id, const char *kind, char *args, size_t len,
+		     int64_t *at)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	rc = db_prepare(db, &st,
+			"SELECT args, updated_at FROM commands WHERE meter_id = ? AND kind = ? "
+			"AND state = 'done' ORDER BY id DESC LIMIT 1",
+			"it", meter_id, kind);
+	if (rc)
+		return rc;
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		db_col_text(st, 0, args, len);
+		*at = sqlite3_column_int64(st, 1);
+		rc = 0;
+	} else {
+		rc = rc == SQLITE_DONE ? -SD_NOT_FOUND : db_error(db, rc, "last command");
+	}
+	sqlite3_finalize(st);
+	return rc;
 }

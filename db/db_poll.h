@@ -4,6 +4,7 @@
 #ifndef SALEDESK_DB_POLL_H
 #define SALEDESK_DB_POLL_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 #include "db.h"
@@ -55,6 +56,51 @@ struct freeze_rec {
  * *reading_wh to it, or -1 if there is none. */
 int db_poll_freeze(struct db *db, int64_t meter_id, int64_t now, const struct freeze_rec *f,
 		   int64_t *reading_wh);
+
+/* Device info 0x0200 as the meter reports it (meter.c). */
+struct meter_info {
+	int type;             /* 1 single-phase, 3 three-phase */
+	int map_version;      /* 0x0100 = 1.0 */
+	int firmware, address, key_version, features;
+	char number[13];      /* its meter number; '?' for a byte that is not a digit */
+};
+
+/* Parameters 0x0100 as the meter holds them (meter.c). */
+struct meter_params {
+	int64_t alarm[3];     /* low-balance levels, fen */
+	int64_t credit_limit, power_limit_w;
+	int restore_s, malignant_w;
+	int64_t price[4];     /* sharp, peak, flat, valley; 0.0001 yuan/kWh */
+	int tou_n;            /* segments in force, 0-8 */
+	int tou_start[8], tou_rate[8]; /* minute of the day, rate 1-4 */
+};
+
+/* Stores the device info read at now for meter_id (inside the cycle's
+ * transaction). */
+int db_poll_info(struct db *db, int64_t meter_id, int64_t now, const struct meter_info *in);
+
+/* Stores the parameters read at now for meter_id. */
+int db_poll_params(struct db *db, int64_t meter_id, int64_t now, const struct meter_params *p);
+
+/* Sets meter_id's recharge key version to the one the meter reports. */
+int db_poll_key_version(struct db *db, int64_t meter_id, int key_version);
+
+/* What the desk last read of one meter's device info and parameters:
+ * info_at and params_at are 0 when never read. */
+struct meter_params_rec {
+	int64_t info_at, params_at;
+	struct meter_info info;
+	struct meter_params p;
+};
+
+/* Reads meter_no's record into *out; -SD_NOT_FOUND (with a detail) for an
+ * unknown meter; a meter never read has both times 0. */
+int db_poll_params_get(struct db *db, const char *meter_no, struct meter_params_rec *out);
+
+/* The args of the newest command of kind done for meter_id into args
+ * (len bytes) and its update time into *at; -SD_NOT_FOUND if none. */
+int db_cmd_last_done(struct db *db, int64_t meter_id, const char *kind, char *args, size_t len,
+		     int64_t *at);
 
 struct meter_state_rec {
 	char meter_no[13];

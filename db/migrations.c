@@ -715,8 +715,67 @@ static const char migration_ledger_totals[] =
 	"  ON CONFLICT(kind) DO UPDATE SET rows = rows + 1, sum = sum + excluded.sum;\n"
 	"END;\n";
 
+/* Migration 14: what the service reads of a meter besides its live block
+ * (docs/meter-map.md §3.2, §3.3): its device info at commissioning and
+ * its parameters once a day and after a write, kept so the desk can
+ * check them against what it wrote. Moving a meter's wiring forgets its
+ * device info, so the meter now on that unit is read again. The events
+ * table is rebuilt to admit the two alarms these checks raise (a CHECK
+ * cannot be altered in place); nothing references it, and its triggers
+ * are dropped with it before the implicit delete, so its rows move as
+ * they are. A partial index finds a meter's last done command of a kind
+ * without scanning years of commands. */
+static const char migration_meter_params[] =
+	"CREATE TABLE meter_params (\n"
+	"  meter_id     INTEGER PRIMARY KEY REFERENCES meters(id),\n"
+	"  info_at      INTEGER,\n"
+	"  meter_type   INTEGER, map_version INTEGER, firmware INTEGER, address INTEGER,\n"
+	"  number       TEXT CHECK (number IS NULL OR length(number) = 12),\n"
+	"  key_version  INTEGER, features INTEGER,\n"
+	"  params_at    INTEGER,\n"
+	"  alarm1       INTEGER, alarm2 INTEGER, alarm3 INTEGER, credit_limit INTEGER,\n"
+	"  power_limit  INTEGER, restore_s INTEGER, malignant_w INTEGER,\n"
+	"  price_sharp  INTEGER, price_peak INTEGER, price_flat INTEGER, price_valley INTEGER,\n"
+	"  tou          TEXT CHECK (tou IS NULL OR length(tou) <= 120)\n"
+	") STRICT;\n"
+	"CREATE TRIGGER meter_wiring_moved AFTER UPDATE OF bus_id, unit_id ON meter_wiring\n"
+	"  WHEN OLD.bus_id <> NEW.bus_id OR OLD.unit_id <> NEW.unit_id\n"
+	"BEGIN UPDATE meter_params SET info_at = NULL WHERE meter_id = NEW.meter_id; END;\n"
+	"CREATE TRIGGER meter_wiring_gone AFTER DELETE ON meter_wiring\n"
+	"BEGIN UPDATE meter_params SET info_at = NULL WHERE meter_id = OLD.meter_id; END;\n"
+	"CREATE INDEX commands_done ON commands(meter_id, kind, id) WHERE state = 'done';\n"
+	"CREATE TABLE events_new (\n"
+	"  id         INTEGER PRIMARY KEY,\n"
+	"  kind       TEXT NOT NULL CHECK (kind IN ('arrears', 'low_balance_1', 'low_balance_2',\n"
+	"               'low_balance_3', 'phase_loss', 'under_voltage', 'over_voltage',\n"
+	"               'relay_tripped', 'power_limit', 'malignant_load', 'meter_offline',\n"
+	"               'gateway_offline', 'bus_offline', 'clock_drift', 'recharge_sequence',\n"
+	"               'freeze_mismatch', 'meter_mismatch', 'param_mismatch')),\n"
+	"  meter_id   INTEGER REFERENCES meters(id),\n"
+	"  bus_id     INTEGER REFERENCES buses(id),\n"
+	"  detail     TEXT NOT NULL DEFAULT '' CHECK (length(detail) <= 200),\n"
+	"  raised_at  INTEGER NOT NULL,\n"
+	"  cleared_at INTEGER,\n"
+	"  acked_at   INTEGER,\n"
+	"  acked_by   INTEGER REFERENCES operators(id),\n"
+	"  CHECK ((acked_at IS NULL) = (acked_by IS NULL)),\n"
+	"  CHECK (meter_id IS NOT NULL OR bus_id IS NOT NULL)\n"
+	") STRICT;\n"
+	"INSERT INTO events_new(id, kind, meter_id, bus_id, detail, raised_at, cleared_at,\n"
+	"  acked_at, acked_by)\n"
+	"  SELECT id, kind, meter_id, bus_id, detail, raised_at, cleared_at, acked_at, acked_by\n"
+	"  FROM events;\n"
+	"DROP TABLE events;\n"
+	"ALTER TABLE events_new RENAME TO events;\n"
+	"CREATE UNIQUE INDEX events_open ON events(kind, ifnull(meter_id, 0), ifnull(bus_id, 0))\n"
+	"  WHERE cleared_at IS NULL;\n"
+	"CREATE INDEX events_raised ON events(raised_at);\n"
+	"CREATE TRIGGER events_no_delete BEFORE DELETE ON events\n"
+	"BEGIN SELECT RAISE(ABORT, 'events are kept'); END;\n";
+
 const char *const db_migrations[] = { migration_1, migration_2, migration_3, migration_4,
 				      migration_5, migration_billing, migration_7, migration_8,
 				      migration_9, migration_bus_config, migration_energy_day_hours,
-				      migration_wiring_key_version, migration_ledger_totals };
+				      migration_wiring_key_version, migration_ledger_totals,
+				      migration_meter_params };
 const int db_migration_count = (int)(sizeof(db_migrations) / sizeof(db_migrations[0]));

@@ -14,7 +14,9 @@
 #include "db_meter.h"
 #include "db_poll.h"
 #include "err.h"
+#include "meter.h"
 #include "meter_ctl.h"
+#include "meter_view.h"
 #include "money.h"
 #include "perm.h"
 
@@ -193,6 +195,72 @@ static int run_meter_status(struct cli *c)
 out:
 	rpt_table_free(s.t);
 	return rc ? cli_fail(rc) : 0;
+}
+
+/* `meter params METER`: the device info and parameters the service last
+ * read, and for each parameter the desk wrote whether the meter holds it. */
+static int run_meter_params(struct cli *c)
+{
+	static const char *const label[] = { "alarm levels", "credit limit", "prices", "TOU" };
+	struct meter_view v;
+	const struct meter_params_rec *pr = &v.pr;
+	struct meter_params wrote;
+	char t[40], val[160], args[201];
+	int64_t at;
+	int rc, k;
+
+	if ((rc = cli_login(c)) || (rc = meter_view_get(&c->s, c->argv[0], &v)))
+		return cli_fail(rc);
+	printf("Meter %s%s\n", v.m.meter_no, v.wired ? "" : " (not wired: the service does not read it)");
+	if (pr->info_at) {
+		printf("Device info, read %s:\n", cli_time(c, pr->info_at, t, sizeof(t)));
+		printf("  type         %s\n", pr->info.type == 3 ? "three-phase"
+					 : pr->info.type == 1 ? "single-phase" : "unknown");
+		printf("  number       %s%s\n", pr->info.number,
+		       strcmp(pr->info.number, v.m.meter_no) ? "  (NOT this meter: see the alarms)" : "");
+		printf("  map version  %d.%d\n", pr->info.map_version >> 8, pr->info.map_version & 0xFF);
+		printf("  firmware     %d.%02d\n", pr->info.firmware >> 8, pr->info.firmware & 0xFF);
+		printf("  key version  %02X%s\n", (unsigned)pr->info.key_version,
+		       pr->info.key_version ? "" : " (its maker's own key)");
+		printf("  features     %s%s%s\n", pr->info.features & 1 ? "remote recharge " : "",
+		       pr->info.features & 2 ? "TOU " : "", pr->info.features & 4 ? "remote relay" : "");
+	} else {
+		printf("Device info: not read yet (the service reads it when it first reaches the meter)\n");
+	}
+	if (!pr->params_at) {
+		printf("Parameters: not read yet (the service reads them once a day and after a write)\n");
+		return 0;
+	}
+	printf("Parameters, read %s:\n", cli_time(c, pr->params_at, t, sizeof(t)));
+	for (k = 0; k < 4; k++) {
+		meter_params_describe(&pr->p, meter_param_kinds[k], val, sizeof(val));
+		printf("  %-12s %s", label[k], val);
+		rc = db_cmd_last_done(c->db, v.m.meter_id, meter_param_kinds[k], args, sizeof(args), &at);
+		if (rc && rc != -SD_NOT_FOUND)
+			return cli_fail(rc);
+		if (rc == 0 && meter_params_hold(&pr->p, meter_param_kinds[k], args) == 0) {
+			wrote = pr->p;
+			meter_params_apply(&wrote, meter_param_kinds[k], args);
+			meter_params_describe(&wrote, meter_param_kinds[k], val, sizeof(val));
+			printf("  DIFFERS: the desk wrote %s on %s", val, cli_time(c, at, t, sizeof(t)));
+		} else if (rc == 0) {
+			printf("  (as the desk wrote it)");
+		}
+		printf("\n");
+	}
+	if (!pr->p.power_limit_w)
+		printf("  power limit  none\n");
+	else if (pr->p.restore_s)
+		printf("  power limit  %lld W, restored after %d s\n", (long long)pr->p.power_limit_w,
+		       pr->p.restore_s);
+	else
+		printf("  power limit  %lld W, restored by a close command\n",
+		       (long long)pr->p.power_limit_w);
+	if (pr->p.malignant_w)
+		printf("  malignant    a load step of %d W trips\n", pr->p.malignant_w);
+	else
+		printf("  malignant    off\n");
+	return 0;
 }
 
 /* Queues one command of kind with args for every target meter (the
@@ -491,6 +559,11 @@ const struct cli_cmd cmd_meter_unwire = {
 const struct cli_cmd cmd_meter_status = {
 	"meter status", "[METER...] [--bus NAME]", "the latest state the poller read",
 	CLI_LOGIN | CLI_FORMAT, status_opts, 0, 1000, run_meter_status,
+};
+const struct cli_cmd cmd_meter_params = {
+	"meter params", "METER",
+	"the device info and parameters the service read from a meter, against what the desk wrote",
+	CLI_LOGIN, NULL, 1, 1, run_meter_params,
 };
 const struct cli_cmd cmd_meter_relay = {
 	"meter relay", "[METER...] [--bus NAME] open|close|keep-on|keep-off [--at TIME]",

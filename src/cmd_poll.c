@@ -32,14 +32,16 @@ static int run_poll(struct cli *c)
 {
 	struct poll_opts o;
 	double interval = POLL_DEFAULT_INTERVAL_MS / 1000.0, history = 15, k = 3, drift = 120;
-	double keep = POLL_DEFAULT_KEEP_DAYS;
+	double keep = POLL_DEFAULT_KEEP_DAYS, check = POLL_DEFAULT_CHECK_S / 3600.0;
+	double checks = POLL_DEFAULT_CHECKS_PER_CYCLE;
 	int64_t start;
 	int rc;
 
 	poll_defaults(&o);
 	if (number(c, "interval", 0, 3600, &interval) || number(c, "history", 1, 1440, &history) ||
 	    number(c, "offline-after", 1, 100, &k) || number(c, "drift", 0, 86400, &drift) ||
-	    number(c, "keep-days", 0, 36500, &keep))
+	    number(c, "keep-days", 0, 36500, &keep) || number(c, "check-hours", 0, 8760, &check) ||
+	    number(c, "checks-per-cycle", 0, 250, &checks))
 		return 2;
 	o.once = cli_get(c, "once") != NULL;
 	o.stats = cli_get(c, "stats") != NULL;
@@ -48,6 +50,8 @@ static int run_poll(struct cli *c)
 	o.offline_after = (int)k;
 	o.drift_s = (int)drift;
 	o.keep_days = (int)keep;
+	o.check_s = (int)(check * 3600);
+	o.checks_per_cycle = (int)checks;
 	/* The service starts rarely and then writes for months: check the
 	 * whole file now, whatever the hourly stamp of short commands says.
 	 * On damage it names the newest good backup and writes nothing. */
@@ -83,6 +87,10 @@ static const struct cli_opt poll_opts[] = {
 	{ "offline-after", "K", 0, "missed polls that make a meter offline (default 3)" },
 	{ "drift", "SECONDS", 0, "meter clock drift that raises an alarm (default 120; 0 off)" },
 	{ "keep-days", "N", 0, "keep history this many days (default 400; 0 forever)" },
+	{ "check-hours", "H", 0, "read each meter's parameters and check them this often "
+				  "(default 24; 0 only after a write)" },
+	{ "checks-per-cycle", "N", 0, "device-info and parameter reads a bus may add to one cycle "
+				      "(default 1)" },
 	{ "stats", NULL, 0, "print one line per bus cycle on stdout" },
 	{ NULL, NULL, 0, NULL },
 };

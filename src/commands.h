@@ -45,8 +45,8 @@ extern const struct cli_cmd cmd_receipt_show, cmd_receipt_reprint, cmd_receipt_i
 extern const struct cli_cmd cmd_shift_open, cmd_shift_close, cmd_shift_show, cmd_shift_list;
 extern const struct cli_cmd cmd_setting_list, cmd_setting_set;
 extern const struct cli_cmd cmd_poll, cmd_bus_add, cmd_bus_list, cmd_bus_remove;
-extern const struct cli_cmd cmd_meter_wire, cmd_meter_unwire, cmd_meter_status, cmd_meter_relay,
-	cmd_meter_recharge, cmd_meter_set, cmd_meter_commands;
+extern const struct cli_cmd cmd_meter_wire, cmd_meter_unwire, cmd_meter_status, cmd_meter_params,
+	cmd_meter_relay, cmd_meter_recharge, cmd_meter_set, cmd_meter_commands;
 extern const struct cli_cmd cmd_alarm_list, cmd_alarm_ack;
 extern const struct cli_cmd cmd_backup, cmd_backup_verify, cmd_backup_list, cmd_restore;
 extern const struct cli_cmd cmd_account_activate, cmd_account_change, cmd_account_transfer,

@@ -22,7 +22,7 @@ const struct cli_cmd *const cli_commands[] = {
 	&cmd_card_returns, &cmd_card_list,
 	&cmd_ui,
 	&cmd_poll, &cmd_bus_add, &cmd_bus_list, &cmd_bus_remove,
-	&cmd_meter_wire, &cmd_meter_unwire, &cmd_meter_status, &cmd_meter_relay,
+	&cmd_meter_wire, &cmd_meter_unwire, &cmd_meter_status, &cmd_meter_params, &cmd_meter_relay,
 	&cmd_meter_recharge, &cmd_meter_set, &cmd_meter_commands,
 	&cmd_alarm_list, &cmd_alarm_ack,
 	&cmd_backup, &cmd_backup_verify, &cmd_backup_list, &cmd_restore,

@@ -82,6 +82,174 @@ int meter_decode_freeze(const uint16_t *r, int utc_offset_min, struct freeze_rec
 	return 0;
 }
 
+/* Parses up to max comma-separated non-negative integers of args. */
+static int parse_list(const char *args, int64_t *v, int max)
+{
+	const char *p = args;
+	char *end;
+	int n = 0;
+
+	while (*p && n < max) {
+		long long x = strtoll(p, &end, 10);
+
+		if (end == p || x < 0)
+			return -1;
+		v[n++] = x;
+		if (*end == 0)
+			return n;
+		if (*end != ',')
+			return -1;
+		p = end + 1;
+	}
+	return *p ? -1 : n;
+}
+
+void meter_decode_info(const uint16_t *r, struct meter_info *o)
+{
+	int k;
+
+	memset(o, 0, sizeof(*o));
+	o->type = r[0x00];
+	o->map_version = r[0x01];
+	o->firmware = r[0x02];
+	o->address = r[0x03];
+	for (k = 0; k < 12; k++) {
+		unsigned char c = (unsigned char)(r[0x04 + k / 2] >> (k % 2 ? 0 : 8));
+
+		/* The number is compared and shown: nothing but digits. */
+		o->number[k] = c >= '0' && c <= '9' ? (char)c : '?';
+	}
+	o->key_version = r[0x0A];
+	o->features = r[0x0B];
+}
+
+void meter_decode_params(const uint16_t *r, struct meter_params *o)
+{
+	int k;
+
+	memset(o, 0, sizeof(*o));
+	for (k = 0; k < 3; k++)
+		o->alarm[k] = u32(r + 2 * k);
+	o->credit_limit = u32(r + 0x06);
+	o->power_limit_w = u32(r + 0x08);
+	o->restore_s = r[0x0A];
+	o->malignant_w = r[0x0B];
+	for (k = 0; k < 4; k++)
+		o->price[k] = u32(r + 0x0C + 2 * k);
+	o->tou_n = r[0x14] > 8 ? 8 : r[0x14];
+	for (k = 0; k < o->tou_n; k++) {
+		o->tou_start[k] = r[0x15 + 2 * k];
+		o->tou_rate[k] = r[0x16 + 2 * k];
+	}
+}
+
+const char *const meter_param_kinds[4] = { "alarm_levels", "credit_limit", "prices", "tou" };
+
+/* The canonical args (docs/poll.md) of parameter command kind as p holds
+ * them; -SD_INVAL for a kind that is not a parameter. */
+static int params_args(const struct meter_params *p, const char *kind, char *buf, size_t len)
+{
+	size_t used = 0;
+	int k;
+
+	buf[0] = 0;
+	if (strcmp(kind, "prices") == 0)
+		snprintf(buf, len, "%lld,%lld,%lld,%lld", (long long)p->price[0],
+			 (long long)p->price[1], (long long)p->price[2], (long long)p->price[3]);
+	else if (strcmp(kind, "alarm_levels") == 0)
+		snprintf(buf, len, "%lld,%lld,%lld", (long long)p->alarm[0], (long long)p->alarm[1],
+			 (long long)p->alarm[2]);
+	else if (strcmp(kind, "credit_limit") == 0)
+		snprintf(buf, len, "%lld", (long long)p->credit_limit);
+	else if (strcmp(kind, "tou") == 0)
+		for (k = 0; k < p->tou_n && used < len; k++)
+			used += (size_t)snprintf(buf + used, len - used, "%s%d,%d", k ? "," : "",
+						 p->tou_start[k], p->tou_rate[k]);
+	else
+		return err_set(-SD_INVAL, "%s is not a meter parameter", kind);
+	return 0;
+}
+
+int meter_params_apply(struct meter_params *p, const char *kind, const char *args)
+{
+	int64_t v[16];
+	int n = parse_list(args, v, 16), k;
+
+	if (strcmp(kind, "prices") == 0 && n == 4)
+		for (k = 0; k < 4; k++)
+			p->price[k] = v[k];
+	else if (strcmp(kind, "alarm_levels") == 0 && n == 3)
+		for (k = 0; k < 3; k++)
+			p->alarm[k] = v[k];
+	else if (strcmp(kind, "credit_limit") == 0 && n == 1)
+		p->credit_limit = v[0];
+	else if (strcmp(kind, "tou") == 0 && n >= 2 && n <= 16 && n % 2 == 0) {
+		memset(p->tou_start, 0, sizeof(p->tou_start));
+		memset(p->tou_rate, 0, sizeof(p->tou_rate));
+		p->tou_n = n / 2;
+		for (k = 0; k < n / 2; k++) {
+			p->tou_start[k] = (int)v[2 * k];
+			p->tou_rate[k] = (int)v[2 * k + 1];
+		}
+	} else
+		return err_set(-SD_INVAL, "bad values \"%s\" for %s", args, kind);
+	return 0;
+}
+
+int meter_params_hold(const struct meter_params *p, const char *kind, const char *args)
+{
+	struct meter_params want = *p;
+	char have[160], wrote[160];
+	int rc;
+
+	if ((rc = meter_params_apply(&want, kind, args)) ||
+	    (rc = params_args(p, kind, have, sizeof(have))) ||
+	    (rc = params_args(&want, kind, wrote, sizeof(wrote))))
+		return rc;
+	return strcmp(have, wrote) == 0;
+}
+
+/* "12.34" for fen, with a sign. */
+static void yuan(int64_t fen, char *buf, size_t len)
+{
+	uint64_t a = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
+
+	snprintf(buf, len, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(a / 100),
+		 (unsigned long long)(a % 100));
+}
+
+int meter_params_describe(const struct meter_params *p, const char *kind, char *buf, size_t len)
+{
+	char a[3][24];
+	size_t used = 0;
+	int k;
+
+	buf[0] = 0;
+	if (strcmp(kind, "prices") == 0) {
+		for (k = 0; k < 4 && used < len; k++)
+			used += (size_t)snprintf(buf + used, len - used, "%s%lld.%04lld", k ? "/" : "",
+						 (long long)p->price[k] / 10000,
+						 (long long)p->price[k] % 10000);
+		if (used < len)
+			snprintf(buf + used, len - used, " yuan/kWh");
+	} else if (strcmp(kind, "alarm_levels") == 0) {
+		for (k = 0; k < 3; k++)
+			yuan(p->alarm[k], a[k], sizeof(a[k]));
+		snprintf(buf, len, "%s/%s/%s yuan", a[0], a[1], a[2]);
+	} else if (strcmp(kind, "credit_limit") == 0) {
+		yuan(p->credit_limit, a[0], sizeof(a[0]));
+		snprintf(buf, len, "%s yuan", a[0]);
+	} else if (strcmp(kind, "tou") == 0) {
+		for (k = 0; k < p->tou_n && used < len; k++)
+			used += (size_t)snprintf(buf + used, len - used, "%s%02d:%02d=%d", k ? " " : "",
+						 p->tou_start[k] / 60, p->tou_start[k] % 60,
+						 p->tou_rate[k]);
+	} else {
+		return err_set(-SD_INVAL, "%s is not a meter parameter", kind);
+	}
+	return 0;
+}
+
 int meter_recharge_mac(const unsigned char key[16], const char *meter_no, uint32_t seq,
 		       uint32_t amount, unsigned char mac[8])
 {
@@ -130,27 +298,6 @@ int meter_relay_code(const char *kind)
 	return 0;
 }
 
-/* Parses up to max comma-separated non-negative integers of args. */
-static int parse_list(const char *args, int64_t *v, int max)
-{
-	const char *p = args;
-	char *end;
-	int n = 0;
-
-	while (*p && n < max) {
-		long long x = strtoll(p, &end, 10);
-
-		if (end == p || x < 0)
-			return -1;
-		v[n++] = x;
-		if (*end == 0)
-			return n;
-		if (*end != ',')
-			return -1;
-		p = end + 1;
-	}
-	return *p ? -1 : n;
-}
 
 static void put32(uint16_t *r, int64_t v)
 {

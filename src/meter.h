@@ -13,6 +13,9 @@
 #define METER_LIVE_1P 50     /* registers of a single-phase live read */
 #define METER_LIVE_3P 68     /* three-phase */
 #define METER_PARAMS_ADDR 0x0100
+#define METER_PARAMS_REGS 37
+#define METER_INFO_ADDR 0x0200
+#define METER_INFO_REGS 12
 #define METER_RELAY_ADDR 0x0300
 #define METER_RECHARGE_ADDR 0x0310
 #define METER_RECHARGE_READ 11
@@ -44,6 +47,30 @@ int meter_decode_live(const uint16_t *regs, int n, int utc_offset_min, struct po
 /* Decodes one freeze record (16 registers); returns 0, or -SD_NOT_FOUND
  * for a record not yet written (all zeros). */
 int meter_decode_freeze(const uint16_t *regs, int utc_offset_min, struct freeze_rec *out);
+
+/* Decodes device info (METER_INFO_REGS registers at 0x0200). */
+void meter_decode_info(const uint16_t *regs, struct meter_info *out);
+
+/* Decodes the parameter block (METER_PARAMS_REGS registers at 0x0100). */
+void meter_decode_params(const uint16_t *regs, struct meter_params *out);
+
+/* The parameter commands whose values a meter keeps (docs/poll.md):
+ * what the daily check compares. */
+extern const char *const meter_param_kinds[4];
+
+/* Applies parameter command kind with its canonical args (docs/poll.md)
+ * to p, as the meter would hold them after the write. Returns 0 or
+ * -SD_INVAL for args that do not fit kind. */
+int meter_params_apply(struct meter_params *p, const char *kind, const char *args);
+
+/* 1 when p holds what the parameter command kind with args wrote, 0 when
+ * it differs, or -SD_INVAL. */
+int meter_params_hold(const struct meter_params *p, const char *kind, const char *args);
+
+/* Writes the values of kind in p as a person reads them ("0.9500/0.7800/
+ * 0.5880/0.3200 yuan/kWh", "00:00=4 08:00=3") into buf. Returns 0 or
+ * -SD_INVAL for a kind that is not a parameter. */
+int meter_params_describe(const struct meter_params *p, const char *kind, char *buf, size_t len);
 
 /* Computes the recharge MAC: the first 8 bytes of HMAC-SHA256(key,
  * "SDRC" || meter_no (12 digits) || seq || amount). Returns 0 or

@@ -43,7 +43,9 @@ int meter_view_get(const struct session *s, const char *meter_no, struct meter_v
 	if ((rc = perm_check(s, PERM_ACCOUNT_VIEW)) || (rc = db_mv_get(s->db, meter_no, &out->m)))
 		return rc;
 	/* Only wired meters have a state row to show. */
-	return db_poll_state_each(s->db, 0, meter_no, keep_state, out);
+	if ((rc = db_poll_state_each(s->db, 0, meter_no, keep_state, out)))
+		return rc;
+	return db_poll_params_get(s->db, meter_no, &out->pr);
 }
 
 int meter_view_history(const struct session *s, int64_t meter_id, struct mv_point *out, int n,

@@ -28,6 +28,7 @@ struct meter_view {
 	struct mv_meter m;
 	int wired;                  /* st holds the wiring and state */
 	struct meter_state_rec st;
+	struct meter_params_rec pr; /* device info and parameters read (times 0: never) */
 };
 
 /* Reads meter_no into *out; -SD_NOT_FOUND with a detail. */

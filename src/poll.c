@@ -47,6 +47,7 @@ static pthread_mutex_t store_lock = PTHREAD_MUTEX_INITIALIZER;
 struct learned {
 	int64_t meter_id;
 	int64_t ta_us;        /* turnaround seen, decaying */
+	int64_t check_retry_at; /* a scheduled read failed: not before (UTC s) */
 };
 
 struct cmd_result {
@@ -74,6 +75,7 @@ struct worker {
 	int nlearned;
 	int64_t last_prune_ms;
 	int is_first;
+	int checks_left;      /* scheduled reads this cycle may still make */
 	int rc;
 };
 
@@ -84,6 +86,11 @@ struct meter_work {
 	int nfreeze;          /* freeze records read this cycle, newest first */
 	struct freeze_rec freeze[METER_FREEZES];
 	int went_offline;
+	int got_info;         /* info holds the device info read this cycle */
+	struct meter_info info;
+	int mismatch;         /* it reports another meter number */
+	int got_params;       /* params holds the parameters read this cycle */
+	struct meter_params params;
 };
 
 static void sleep_ms(int64_t ms)
@@ -108,6 +115,7 @@ static struct learned *learned_for(struct worker *w, int64_t meter_id)
 	w->learned = nv;
 	nv[w->nlearned].meter_id = meter_id;
 	nv[w->nlearned].ta_us = 0;
+	nv[w->nlearned].check_retry_at = 0;
 	return &nv[w->nlearned++];
 }
 
@@ -441,6 +449,76 @@ static int read_freezes(struct worker *w, struct learned *l, const struct poll_m
 	return 0;
 }
 
+/* Whether kind is among m's open alarms when the cycle began. */
+static int alarm_open(const struct poll_meter *m, const char *kind)
+{
+	size_t n = strlen(kind);
+	const char *p = m->open_alarms;
+
+	while ((p = strstr(p, kind)) != NULL) {
+		if ((p == m->open_alarms || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
+			return 1;
+		p += n;
+	}
+	return 0;
+}
+
+/* Whether a scheduled read may go now: the meter has no failed one
+ * waiting out POLL_CHECK_RETRY_S, and the cycle has reads left. */
+static int take_check(struct worker *w, const struct learned *l, int64_t now)
+{
+	if ((l && l->check_retry_at > now) || w->checks_left <= 0)
+		return 0;
+	w->checks_left--;
+	return 1;
+}
+
+/* Reads the device info when the desk has none (commissioning, or the
+ * wiring moved), when the meter answers again after being offline (it
+ * may have been swapped), and every cycle while it reported another
+ * meter's number. Sets mw->mismatch then: nothing it says is booked. */
+static void check_info(struct worker *w, struct learned *l, const struct poll_meter *m,
+		       struct meter_work *mw, int was_offline, int64_t now)
+{
+	uint16_t regs[METER_INFO_REGS];
+	int again = was_offline || alarm_open(m, "meter_mismatch");
+
+	if (!again && (m->info_at || !take_check(w, l, now)))
+		return;
+	if (read_regs(w, l, &mw->o, m->unit, METER_INFO_ADDR, METER_INFO_REGS, regs, 0)) {
+		if (l)
+			l->check_retry_at = now + POLL_CHECK_RETRY_S;
+		log_warn("bus %s: meter %s: device info not read: %s", w->rec.name, m->meter_no,
+			 err_detail());
+		return;
+	}
+	meter_decode_info(regs, &mw->info);
+	mw->got_info = 1;
+	mw->mismatch = strcmp(mw->info.number, m->meter_no) != 0;
+}
+
+/* Reads the parameter block after a parameter write this cycle, or when
+ * the last read is check_s old, so the store phase can compare it with
+ * what the desk wrote. */
+static void check_params(struct worker *w, struct learned *l, const struct poll_meter *m,
+			 struct meter_work *mw, int written, int64_t now)
+{
+	uint16_t regs[METER_PARAMS_REGS];
+	int due = w->o->check_s > 0 && (!m->params_at || now - m->params_at >= w->o->check_s);
+
+	if (!written && (!due || !take_check(w, l, now)))
+		return;
+	if (read_regs(w, l, &mw->o, m->unit, METER_PARAMS_ADDR, METER_PARAMS_REGS, regs, 0)) {
+		if (l)
+			l->check_retry_at = now + POLL_CHECK_RETRY_S;
+		log_warn("bus %s: meter %s: parameters not read: %s", w->rec.name, m->meter_no,
+			 err_detail());
+		return;
+	}
+	meter_decode_params(regs, &mw->params);
+	mw->got_params = 1;
+}
+
 /* The bus phase of a cycle for meter i: the live read, the freeze record
  * when it changed, and the meter's due commands. Returns -SD_BUS_IO when
  * the line is gone, else 0. */
@@ -449,8 +527,9 @@ static int poll_meter(struct worker *w, const struct poll_meter *m, struct meter
 {
 	uint16_t regs[METER_LIVE_3P], fr[METER_FREEZE_REGS * METER_FREEZES];
 	struct learned *l = learned_for(w, m->meter_id);
-	int n = meter_live_regs(m->phases), probe = m->misses >= w->o->offline_after;
-	int rc, i, commanded = 0;
+	int n = meter_live_regs(m->info_type == 1 || m->info_type == 3 ? m->info_type : m->phases);
+	int probe = m->misses >= w->o->offline_after;
+	int rc, i, commanded = 0, written = 0;
 
 	mw->o.polled = 1;
 	mw->o.next_probe_at = 0;
@@ -471,6 +550,13 @@ static int poll_meter(struct worker *w, const struct poll_meter *m, struct meter
 	mw->o.error[0] = 0;
 	meter_decode_live(regs, n, w->o->utc_offset_min, &mw->o.r);
 	mw->o.ok = 1;
+	check_info(w, l, m, mw, probe, now);
+	if (mw->mismatch) {
+		/* Another meter answers on this unit: its readings and credits
+		 * are not this account's. Commands wait until it is sorted out. */
+		mw->o.ok = 0;
+		return 0;
+	}
 	if (mw->o.r.freeze_seq != m->freeze_seq && mw->o.r.freeze_seq != 0 &&
 	    read_freezes(w, l, m, mw, fr))
 		mw->o.r.freeze_seq = (int)m->freeze_seq; /* try again next cycle */
@@ -482,12 +568,16 @@ static int poll_meter(struct worker *w, const struct poll_meter *m, struct meter
 			exec_relay(w, l, m, &cmds[i], &res[i]);
 		else if (strcmp(cmds[i].kind, "recharge") == 0)
 			exec_recharge(w, l, m, &mw->o.r, &cmds[i], &res[i]);
-		else
+		else {
 			exec_param(w, l, m, &cmds[i], &res[i]);
+			written |= strcmp(res[i].state, "done") == 0 &&
+				   strcmp(cmds[i].kind, "clock_sync") != 0;
+		}
 		commanded = 1;
 		log_info("bus %s: meter %s command %lld %s: %s %s", w->rec.name, m->meter_no,
 			 (long long)cmds[i].id, cmds[i].kind, res[i].state, res[i].reason);
 	}
+	check_params(w, l, m, mw, written, now);
 	/* Show the result of a command in this cycle's state. */
 	if (commanded && read_regs(w, l, &mw->o, m->unit, METER_LIVE_ADDR, n, regs, 0) == 0)
 		meter_decode_live(regs, n, w->o->utc_offset_min, &mw->o.r);
@@ -507,20 +597,6 @@ static int alarm_set(struct db *db, const char *kind, int64_t meter_id, int64_t 
 			(long long)(meter_id ? meter_id : bus_id), detail && *detail ? ": " : "",
 			detail ? detail : "");
 	return rc;
-}
-
-/* Whether kind is among m's open alarms when the cycle began. */
-static int alarm_open(const struct poll_meter *m, const char *kind)
-{
-	size_t n = strlen(kind);
-	const char *p = m->open_alarms;
-
-	while ((p = strstr(p, kind)) != NULL) {
-		if ((p == m->open_alarms || p[-1] == ',') && (p[n] == ',' || p[n] == 0))
-			return 1;
-		p += n;
-	}
-	return 0;
 }
 
 /* Raises or clears a meter's alarm only when that changes it: most
@@ -581,6 +657,87 @@ static int store_freezes(struct worker *w, const struct poll_meter *m, struct me
 	return 0;
 }
 
+/* Stores the device info read this cycle: raises meter_mismatch while the
+ * unit answers with another meter's number (clears it when it is right
+ * again), reads three-phase meters as such from the next cycle, and
+ * takes the recharge key version the meter reports. */
+static int store_info(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
+		      int64_t now)
+{
+	const struct meter_info *in = &mw->info;
+	char detail[201];
+	int rc;
+
+	if ((rc = db_poll_info(w->db, m->meter_id, now, in)))
+		return rc;
+	snprintf(detail, sizeof(detail), "unit %d of bus %s answers as meter %s, not %s: "
+		 "its readings are not stored and commands wait", m->unit, w->rec.name, in->number,
+		 m->meter_no);
+	if (mw->mismatch && !alarm_open(m, "meter_mismatch"))
+		log_warn("meter %s: %s", m->meter_no, detail);
+	if ((rc = meter_alarm(w, m, "meter_mismatch", mw->mismatch, detail, now)) || mw->mismatch)
+		return rc;
+	if ((in->type == 1 || in->type == 3) && in->type != m->phases && in->type != m->info_type)
+		log_warn("meter %s reports itself %s-phase, its record says %d-phase: reading it "
+			 "as the meter says", m->meter_no, in->type == 3 ? "three" : "single",
+			 m->phases);
+	if (in->key_version >= 1 && in->key_version <= 127 && in->key_version != m->key_version) {
+		log_warn("meter %s holds recharge key version %02X, the desk had %02X: using %02X",
+			 m->meter_no, (unsigned)in->key_version, (unsigned)m->key_version,
+			 (unsigned)in->key_version);
+		if ((rc = db_poll_key_version(w->db, m->meter_id, in->key_version)))
+			return rc;
+	} else if (in->key_version == 0 && !m->has_key) {
+		log_warn("meter %s holds its maker's own recharge key (version 00) and the desk has "
+			 "none: give it with `saledesk meter wire %s --key-fd N`", m->meter_no,
+			 m->meter_no);
+	}
+	return 0;
+}
+
+/* Stores the parameters read this cycle and compares them with the last
+ * value the desk wrote of each kind (its newest done command, this
+ * cycle's included): param_mismatch names what differs, and clears when
+ * the meter holds the desk's values again. After the cycle's command
+ * results are written. */
+static int store_params(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
+			int64_t now)
+{
+	char detail[201], args[201], have[96], want[96];
+	struct meter_params wrote;
+	size_t used = 0;
+	int64_t at;
+	int rc, k, differs = 0;
+
+	if ((rc = db_poll_params(w->db, m->meter_id, now, &mw->params)))
+		return rc;
+	detail[0] = 0;
+	for (k = 0; k < 4; k++) {
+		const char *kind = meter_param_kinds[k];
+
+		rc = db_cmd_last_done(w->db, m->meter_id, kind, args, sizeof(args), &at);
+		if (rc == -SD_NOT_FOUND)
+			continue;
+		if (rc)
+			return rc;
+		if (meter_params_hold(&mw->params, kind, args) != 0)
+			continue; /* holds them, or args the meter never took */
+		wrote = mw->params;
+		meter_params_apply(&wrote, kind, args);
+		meter_params_describe(&mw->params, kind, have, sizeof(have));
+		meter_params_describe(&wrote, kind, want, sizeof(want));
+		if (used < sizeof(detail))
+			used += (size_t)snprintf(detail + used, sizeof(detail) - used,
+						 "%s%s %s, desk wrote %s", differs ? "; " : "",
+						 kind, have, want);
+		differs = 1;
+	}
+	if (differs && !alarm_open(m, "param_mismatch"))
+		log_warn("meter %s: parameters differ from what the desk wrote: %s", m->meter_no,
+			 detail);
+	return meter_alarm(w, m, "param_mismatch", differs, detail, now);
+}
+
 /* Writes one meter's part of the cycle (inside the transaction). */
 static int store_meter(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
 		       int64_t now)
@@ -593,6 +750,8 @@ static int store_meter(struct worker *w, const struct poll_meter *m, struct mete
 	int rc, k, billed = strcmp(m->mode, "billed") == 0 && m->account_id;
 
 	if ((rc = db_poll_save_state(w->db, m->meter_id, now, &mw->o)))
+		return rc;
+	if (mw->got_info && (rc = store_info(w, m, mw, now)))
 		return rc;
 	if (mw->o.misses >= w->o->offline_after) {
 		snprintf(detail, sizeof(detail), "%d polls missed: %s", mw->o.misses, mw->o.error);
@@ -658,6 +817,9 @@ static int store_cycle(struct worker *w, struct poll_meter *ms, struct meter_wor
 				    res[i].reason, now)))
 			goto out;
 	}
+	for (i = 0; i < n; i++)
+		if (mws[i].got_params && (rc = store_params(w, &ms[i], &mws[i], now)))
+			goto out;
 	if ((rc = alarm_set(w->db, bus_kind, 0, w->rec.id, bus_down, w->bus_error, now)))
 		goto out;
 	if ((rc = db_poll_heartbeat(w->db, now, w->o->interval_ms)))
@@ -721,6 +883,7 @@ static int cycle(struct worker *w)
 	int n = 0, ncmds = 0, i, rc, bus_down = 0, read = 0, offline = 0, skipped = 0;
 	int64_t now = clock_now(), t0 = clock_mono_ms();
 
+	w->checks_left = w->o->checks_per_cycle;
 	if ((rc = db_poll_meters(w->db, w->rec.id, &ms, &n)) ||
 	    (rc = db_cmd_due(w->db, w->rec.id, now, &cmds, &ncmds)))
 		goto out;
@@ -1017,6 +1180,8 @@ void poll_defaults(struct poll_opts *o)
 	o->backoff_max_s = POLL_DEFAULT_BACKOFF_MAX_S;
 	o->drift_s = POLL_DEFAULT_DRIFT_S;
 	o->keep_days = POLL_DEFAULT_KEEP_DAYS;
+	o->check_s = POLL_DEFAULT_CHECK_S;
+	o->checks_per_cycle = POLL_DEFAULT_CHECKS_PER_CYCLE;
 	o->utc_offset_min = 480;
 	o->backup_daily_min = -1;
 	o->export_daily_min = -1;

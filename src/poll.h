@@ -19,6 +19,12 @@ struct poll_opts {
 	int keep_days;        /* history retention */
 	int utc_offset_min;   /* the site's offset: meters keep local time */
 	int stats;            /* print one line per bus cycle on stdout */
+	/* Reads besides the live block (docs/poll.md "Device info and
+	 * parameters"): each meter's parameters every check_s (0: only after
+	 * a write), and at most checks_per_cycle scheduled reads of device
+	 * info or parameters per bus and cycle, so they never crowd a cycle. */
+	int check_s;
+	int checks_per_cycle;
 	/* The daily backup the service takes (poll_backup.c) */
 	int backup_daily_min; /* site-local minute of the day; -1 off */
 	const char *backup_dir;
@@ -38,6 +44,10 @@ struct poll_opts {
 #define POLL_DEFAULT_BACKOFF_MAX_S 300
 #define POLL_DEFAULT_DRIFT_S 120
 #define POLL_DEFAULT_KEEP_DAYS 400
+#define POLL_DEFAULT_CHECK_S 86400
+#define POLL_DEFAULT_CHECKS_PER_CYCLE 1
+/* A scheduled read that failed is not tried again for this long. */
+#define POLL_CHECK_RETRY_S 3600
 
 /* The settings row holding the site-local date ("YYYY-MM-DD") of the
  * last daily backup that succeeded, so a restart does not repeat it. */

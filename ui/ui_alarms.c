@@ -34,6 +34,8 @@ static const char *const kinds[][2] = {
 	{ "bus_offline", N_("bus offline") }, { "clock_drift", N_("clock drift") },
 	{ "recharge_sequence", N_("recharge sequence") },
 	{ "freeze_mismatch", N_("freeze mismatch") },
+	{ "meter_mismatch", N_("wrong meter on unit") },
+	{ "param_mismatch", N_("settings differ") },
 };
 
 const char *ui_alarm_kind(const char *kind)

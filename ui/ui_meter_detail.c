@@ -13,6 +13,7 @@
 
 #include "clock.h"
 #include "err.h"
+#include "meter.h"
 #include "meter_ctl.h"
 #include "meter_view.h"
 #include "money.h"
@@ -159,6 +160,55 @@ static void fixed(int64_t v, int dec, char *buf, size_t len)
 		 dec, (long long)((v < 0 ? -v : v) % p));
 }
 
+/* "11-24 10:00" for a read time, or "never". */
+static void read_time(struct detail *d, int64_t at, char *buf, size_t len)
+{
+	char t[32];
+
+	ui_time(d->u, at, t, sizeof(t));
+	snprintf(buf, len, "%s", at ? t + 5 : _("never"));
+}
+
+/* The device info the service read at commissioning. */
+static void draw_params(struct detail *d, int y)
+{
+	const struct meter_params_rec *pr = &d->v.pr;
+	const struct meter_info *in = &pr->info;
+	char a[200], t[32];
+	int x;
+
+	read_time(d, pr->info_at, t, sizeof(t));
+	if (!pr->info_at) {
+		kv(y, 1, _("Device"), _("not read yet (the service reads it at commissioning)"));
+		return;
+	}
+	snprintf(a, sizeof(a), _("%s-phase, number %s, map %d.%d, firmware %d.%02d, key version %02X"),
+		 in->type == 3 ? _("three") : in->type == 1 ? _("single") : "?", in->number,
+		 in->map_version >> 8, in->map_version & 0xFF, in->firmware >> 8,
+		 in->firmware & 0xFF, (unsigned)in->key_version);
+	x = kv(y, 1, _("Device"), a);
+	kv(y, x, _("read"), t);
+}
+
+/* The parameters the meter holds, as last read. */
+static void draw_params2(struct detail *d, int y)
+{
+	const struct meter_params_rec *pr = &d->v.pr;
+	char a[400], t[32], v[4][160];
+	int k;
+
+	if (!pr->params_at) {
+		kv(y, 1, _("Settings"), _("not read yet (the service reads them once a day)"));
+		return;
+	}
+	for (k = 0; k < 4; k++)
+		meter_params_describe(&pr->p, meter_param_kinds[k], v[k], sizeof(v[k]));
+	read_time(d, pr->params_at, t, sizeof(t));
+	snprintf(a, sizeof(a), _("read %s: alarms %s, credit limit %s, prices %s, TOU %s"), t, v[0],
+		 v[1], v[2], v[3]);
+	kv(y, 1, _("Settings"), a);
+}
+
 static void draw(struct detail *d, int top, int bottom)
 {
 	const struct mv_meter *m = &d->v.m;
@@ -211,6 +261,8 @@ static void draw(struct detail *d, int top, int bottom)
 		x = kv(y, 1, _("Polls"), a);
 		kv(y, x, _("Last error"), st->last_error[0] ? st->last_error : "—");
 		y++;
+		draw_params(d, y++);
+		draw_params2(d, y++);
 	}
 	if (d->v.wired && st->has_reading) {
 		energy_format(r->energy_wh, e[0], sizeof(e[0]));
