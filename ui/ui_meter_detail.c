@@ -169,44 +169,47 @@ static void read_time(struct detail *d, int64_t at, char *buf, size_t len)
 	snprintf(buf, len, "%s", at ? t + 5 : _("never"));
 }
 
-/* The device info the service read at commissioning. */
-static void draw_params(struct detail *d, int y)
+/* The device info the service read at commissioning and the parameters
+ * the meter holds, as last read; returns the next line. */
+static int draw_params(struct detail *d, int y)
 {
 	const struct meter_params_rec *pr = &d->v.pr;
 	const struct meter_info *in = &pr->info;
-	char a[200], t[32];
-	int x;
-
-	read_time(d, pr->info_at, t, sizeof(t));
-	if (!pr->info_at) {
-		kv(y, 1, _("Device"), _("not read yet (the service reads it at commissioning)"));
-		return;
-	}
-	snprintf(a, sizeof(a), _("%s-phase, number %s, map %d.%d, firmware %d.%02d, key version %02X"),
-		 in->type == 3 ? _("three") : in->type == 1 ? _("single") : "?", in->number,
-		 in->map_version >> 8, in->map_version & 0xFF, in->firmware >> 8,
-		 in->firmware & 0xFF, (unsigned)in->key_version);
-	x = kv(y, 1, _("Device"), a);
-	kv(y, x, _("read"), t);
-}
-
-/* The parameters the meter holds, as last read. */
-static void draw_params2(struct detail *d, int y)
-{
-	const struct meter_params_rec *pr = &d->v.pr;
 	char a[400], t[32], v[4][160];
-	int k;
+	int x, k;
 
+	if (!pr->info_at) {
+		kv(y++, 1, _("Device"), _("not read yet (the service reads it at commissioning)"));
+	} else {
+		read_time(d, pr->info_at, t, sizeof(t));
+		snprintf(a, sizeof(a), _("%s-phase, map %d.%d, firmware %d.%02d, key version %02X"),
+			 in->type == 3 ? _("three") : in->type == 1 ? _("single") : "?",
+			 in->map_version >> 8, in->map_version & 0xFF, in->firmware >> 8,
+			 in->firmware & 0xFF, (unsigned)in->key_version);
+		x = kv(y, 1, _("Device"), a);
+		if (strcmp(in->number, d->v.m.meter_no) != 0) {
+			/* The alarm says it too; here it is where the eye is. */
+			attrset(ui_attr(UI_C_ERROR));
+			snprintf(a, sizeof(a), _("answers as meter %s"), in->number);
+			x = kv(y, x, "", a);
+			attrset(A_NORMAL);
+		}
+		kv(y++, x, _("read"), t);
+	}
 	if (!pr->params_at) {
-		kv(y, 1, _("Settings"), _("not read yet (the service reads them once a day)"));
-		return;
+		kv(y++, 1, P_("meter", "Settings"),
+		   _("not read yet (the service reads them once a day)"));
+		return y;
 	}
 	for (k = 0; k < 4; k++)
 		meter_params_describe(&pr->p, meter_param_kinds[k], v[k], sizeof(v[k]));
 	read_time(d, pr->params_at, t, sizeof(t));
-	snprintf(a, sizeof(a), _("read %s: alarms %s, credit limit %s, prices %s, TOU %s"), t, v[0],
-		 v[1], v[2], v[3]);
-	kv(y, 1, _("Settings"), a);
+	snprintf(a, sizeof(a), _("alarms %s, credit %s"), v[0], v[1]);
+	x = kv(y, 1, P_("meter", "Settings"), a);
+	kv(y++, x, _("read"), t);
+	x = kv(y, 1, _("Prices"), v[2]);
+	kv(y++, x, _("TOU"), v[3]);
+	return y;
 }
 
 static void draw(struct detail *d, int top, int bottom)
@@ -261,8 +264,7 @@ static void draw(struct detail *d, int top, int bottom)
 		x = kv(y, 1, _("Polls"), a);
 		kv(y, x, _("Last error"), st->last_error[0] ? st->last_error : "—");
 		y++;
-		draw_params(d, y++);
-		draw_params2(d, y++);
+		y = draw_params(d, y);
 	}
 	if (d->v.wired && st->has_reading) {
 		energy_format(r->energy_wh, e[0], sizeof(e[0]));

@@ -29,6 +29,8 @@ trap 'metersim_stop; rm -rf "$work"' EXIT
 		printf "INSERT INTO meters(meter_no, account_id, tariff_id, mode, installed_at) VALUES ('000001%06d', 1, 1, 'remote', 0);\n" "$i"
 		echo "INSERT INTO meter_wiring(meter_id, bus_id, unit_id) VALUES ($i, 1, $i);"
 	done
+	# Commissioned: device info and parameters read today (no scheduled read).
+	echo "INSERT INTO meter_params(meter_id, info_at, meter_type, number, key_version, params_at) SELECT w.meter_id, strftime('%s', 'now'), m.phases, m.meter_no, 1, strftime('%s', 'now') FROM meter_wiring w JOIN meters m ON m.id = w.meter_id;"
 	echo "COMMIT;"
 } | sqlite3 "$SALEDESK_DB"
 

@@ -55,6 +55,7 @@ once >/dev/null
 
 # Eight months down: two reads (records 1-6 and 7-12).
 b1=$(freezes 1)
+once --checks-per-cycle 20 >/dev/null # device info and parameters read: none due below
 p0=$(metersim_field frames "$(metersim_ctl stats 1)")
 metersim_ctl advance $((245 * 86400)) >/dev/null
 s1b=$(seq_of 1)

@@ -86,10 +86,10 @@ OVERRIDE=00112233445566778899aabbccddeeff
 
 # --- the service -------------------------------------------------------
 # Meter 1 holds K_m from MK06; meter 2 a maker's own key (the override
-# column); meter 3 K_m too but the desk is told its key version is 02,
-# which the key file lacks.
+# column); meter 3 K_m of key version 02, which the key file lacks (the
+# desk is told 02 when it is wired, and the meter's device info says so).
 if ! metersim_start -e 'bus 1 tcp' -e "meter 1 1 mk06=$MK06 balance=1000" \
-	-e "meter 1 2 key=$OVERRIDE balance=1000" -e "meter 1 3 mk06=$MK06 balance=1000" \
+	-e "meter 1 2 key=$OVERRIDE balance=1000" -e "meter 1 3 mk06=$MK06 keyver=2 balance=1000" \
 	-e "meter 1 4 mk06=$MK06 balance=1000"; then
 	not_ok "metersim starts"
 	tap_done

@@ -117,6 +117,8 @@ ui_expect "Power 1200 W" "...the power the meter draws"
 ui_wait_re "PF 0\.9[0-9]{2}  Freq (49|50)\.[0-9]{2} Hz" "...its power factor and frequency"
 ui_wait_re "Power +█ +1 reading, max 1200 W" "...and its sparkline of recent power"
 ui_expect "Relay closed (none)" "...the relay and its reason"
+ui_expect "Device single-phase, map 1.0, firmware 0.01, key version 01  read" "...the device info the service read at commissioning"
+ui_expect "Settings not read yet" "...and that its settings are not read yet (one scheduled read a cycle)"
 ui_expect "No commands sent to this meter yet." "...and no commands yet"
 
 # A relay command: confirmation naming the meter and customer, queued.
@@ -132,6 +134,8 @@ ui_expect "open relay  queued" "...and listed as queued"
 once
 ui_expect "open relay  done" "after the service's cycle the screen shows it done, without a key" 10
 ui_expect "Relay open (opened remotely)" "...and the relay open with its reason"
+ui_wait_re "Settings alarms [0-9.]+/[0-9.]+/[0-9.]+ yuan, credit [0-9.]+ yuan  read [0-9-]+ [0-9:]+" "...and the settings the next cycle read"
+ui_expect "Prices 0.9500/0.7800/0.5880/0.3200 yuan/kWh  TOU 00:00=4 08:00=3" "...with the prices and the TOU table"
 capture meter_detail
 ui_keys F5
 ui_expect "Close the relay (power on)" "F5 asks before closing"
