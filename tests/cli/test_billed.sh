@@ -10,11 +10,6 @@
 . "$(dirname "$0")/../lib/cli.sh"
 . "$(dirname "$0")/../lib/metersim.sh"
 init_desk
-cleanup() {
-	metersim_stop
-	rm -rf "$work"
-}
-q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
 field() { metersim_field "$1" "$(metersim_ctl dump "$2")"; }
 # The desk clock has one-second resolution: a cycle in the same second as
 # the one before leaves its energy for the next, so wait a second.
@@ -28,7 +23,7 @@ if ! metersim_start -e "bus 1 rtu link=$work/ttyb" -e 'meter 1 1 balance=9999999
 	tap_done
 	exit 1
 fi
-trap cleanup EXIT
+trap service_test_cleanup EXIT
 as_admin operator add cash --name "Cash" --roles cashier --new-password-fd 4 4<<<"cash-pw-1" >/dev/null
 as_admin operator add tech --name "Tech" --roles technician --new-password-fd 4 4<<<"tech-pw-1" >/dev/null
 cash() { as cash cash-pw-1 "$@"; }

@@ -9,13 +9,6 @@
 . "$(dirname "$0")/../lib/cli.sh"
 . "$(dirname "$0")/../lib/metersim.sh"
 init_desk
-POLL_PID=
-cleanup() {
-	[ -n "$POLL_PID" ] && kill -KILL "$POLL_PID" 2>/dev/null
-	metersim_stop
-	rm -rf "$work"
-}
-q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
 field() { metersim_field "$1" "$(metersim_ctl dump "$2")"; }
 # Simulated time jumps ahead in these tests, so clock drift is checked
 # only by the service at the end.
@@ -30,7 +23,7 @@ if ! metersim_start -e "bus 1 rtu link=$work/ttyline1" -e 'meter 1 1-3' -e 'mete
 	tap_done
 	exit 1
 fi
-trap cleanup EXIT
+trap service_test_cleanup EXIT
 as_admin operator add tech --name "Tech" --roles technician --new-password-fd 4 4<<<"tech-pw-1" >/dev/null
 as_admin operator add cash --name "Cash" --roles cashier --new-password-fd 4 4<<<"cash-pw-1" >/dev/null
 tech() { as tech tech-pw-1 "$@"; }

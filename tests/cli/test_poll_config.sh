@@ -9,13 +9,6 @@
 . "$(dirname "$0")/../lib/cli.sh"
 . "$(dirname "$0")/../lib/metersim.sh"
 init_desk
-POLL_PID=
-cleanup() {
-	[ -n "$POLL_PID" ] && kill -KILL "$POLL_PID" 2>/dev/null
-	metersim_stop
-	rm -rf "$work"
-}
-q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
 once() { sd poll --once --stats --interval 1 --drift 0 "$@" 2>>"$work/once.err"; }
 state() { q "SELECT $1 FROM meter_state s JOIN meters m ON m.id = s.meter_id WHERE meter_no = '$2'"; }
 
@@ -25,7 +18,7 @@ if ! metersim_start -e "bus 1 rtu link=$work/ttyA" -e 'meter 1 1-3' -e 'bus 2 tc
 	tap_done
 	exit 1
 fi
-trap cleanup EXIT
+trap service_test_cleanup EXIT
 GW=${METERSIM_TCP[2]}
 as_admin operator add tech --name "Tech" --roles technician --new-password-fd 4 4<<<"tech-pw-1" >/dev/null
 tech() { as tech tech-pw-1 "$@"; }

@@ -14,7 +14,6 @@ if ! metersim_start -e 'bus 1 tcp' -e 'meter 1 1-3 load=800'; then
 	tap_done
 	exit 1
 fi
-q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
 once() { sd poll --once --stats --interval 1 --drift 0 "$@" 2>>"$work/once.err"; }
 mid() { q "SELECT id FROM meters WHERE meter_no = '00000100000$1'"; }
 freezes() { q "SELECT count(*) FROM meter_freezes WHERE meter_id = $(mid "$1")"; }

@@ -20,7 +20,6 @@ if ! metersim_start -e 'bus 1 tcp' -e 'meter 1 1 load=800' -e 'meter 1 2 phases=
 	tap_done
 	exit 1
 fi
-q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
 once() { sd poll --once --stats --interval 1 --drift 0 "$@" 2>>"$work/once.err"; }
 mid() { q "SELECT id FROM meters WHERE meter_no = '00000100000$1'"; }
 col() { q "SELECT $1 FROM meter_params WHERE meter_id = $(mid "$2")"; }

@@ -10,14 +10,6 @@
 . "$(dirname "$0")/../lib/cli.sh"
 . "$(dirname "$0")/../lib/metersim.sh"
 init_desk
-POLL_PID=
-cleanup() {
-	[ -n "$POLL_PID" ] && kill -KILL "$POLL_PID" 2>/dev/null
-	metersim_stop
-	rm -rf "$work"
-}
-trap cleanup EXIT
-q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
 field() { metersim_field "$1" "$(metersim_ctl dump "$2")"; }
 state() { q "SELECT state || ':' || reason FROM commands WHERE kind = 'recharge' AND meter_id = (SELECT id FROM meters WHERE meter_no = '$1') AND purchase_seq = $2"; }
 PW='a long key passphrase'
@@ -95,6 +87,7 @@ if ! metersim_start -e 'bus 1 tcp' -e "meter 1 1 mk06=$MK06 balance=1000" \
 	tap_done
 	exit 1
 fi
+trap service_test_cleanup EXIT
 as_admin tariff add RES --name r --spec "flat 0.588" >/dev/null
 for m in 000001000001 000001000002 000001000003 000001000004; do
 	as_admin account open --name "M$m" --meter "$m:RES:remote:1" >/dev/null

@@ -114,3 +114,17 @@ metersim_stop() {
 	METERSIM_LOG=
 	return 0
 }
+
+# For the tests of the service: POLL_PID holds a `saledesk poll` a test
+# started in the background (empty when none runs); q SQL queries the
+# test's database, waiting out the service's writes; and
+# service_test_cleanup kills POLL_PID, stops metersim and removes $work.
+# metersim_start sets its own EXIT trap, so set
+# `trap service_test_cleanup EXIT` after it.
+POLL_PID=
+q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
+service_test_cleanup() {
+	[[ -n $POLL_PID ]] && kill -KILL "$POLL_PID" 2>/dev/null
+	metersim_stop
+	rm -rf "$work"
+}

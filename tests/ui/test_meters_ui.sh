@@ -8,7 +8,6 @@
 . "$(dirname "$0")/../lib/ui.sh"
 . "$(dirname "$0")/../lib/metersim.sh"
 init_desk
-q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
 once() { sd poll --once --interval 1 --drift 0 >/dev/null 2>>"$work/once.err"; }
 
 if ! metersim_start -e 'bus 2 tcp' -e 'meter 2 1 load=1200' -e 'meter 2 2' -e 'meter 2 3 balance=-500'; then
