@@ -3,6 +3,7 @@
 #include "helpers.h"
 
 #include "db_account.h"
+#include "db_int.h" /* db_int() to read the events back */
 #include "err.h"
 
 static int64_t count(struct db *db, const char *table)
@@ -45,6 +46,14 @@ static void fill_version(struct db *db, int v)
 		assert_int_equal(db_exec(db, "INSERT INTO ledger(ts, kind, account_id, amount, "
 					     "operator_id) VALUES (1, 'sale', 1, 5000, 1)"), 0);
 	}
+	if (v >= 3) {
+		assert_int_equal(db_exec(db, "INSERT INTO meters(meter_no, account_id, tariff_id, "
+					     "mode, installed_at) VALUES ('000001000001', 1, 1, "
+					     "'remote', 1)"), 0);
+		assert_int_equal(db_exec(db, "INSERT INTO events(kind, meter_id, detail, raised_at, "
+					     "acked_at, acked_by) VALUES ('arrears', 1, '欠费', 7, 8, 1)"),
+				 0);
+	}
 }
 
 static void test_upgrade_from_every_earlier_version(void **state)
@@ -71,6 +80,21 @@ static void test_upgrade_from_every_earlier_version(void **state)
 		}
 		if (v >= 2)
 			assert_int_equal(count(t.db, "ledger"), 1);
+		if (v >= 3) {
+			/* Migration 14 rebuilt events: its rows and guards survive. */
+			int64_t n = 0;
+
+			assert_int_equal(db_int(t.db, &n, "SELECT count(*) FROM events WHERE "
+						"kind = 'arrears' AND detail = '欠费' AND acked_by = 1 "
+						"AND raised_at = 7", NULL), 0);
+			assert_int_equal(n, 1);
+			assert_int_not_equal(db_exec(t.db, "DELETE FROM events"), 0);
+			assert_int_equal(db_exec(t.db, "INSERT INTO events(kind, meter_id, raised_at) "
+						       "VALUES ('param_mismatch', 1, 9)"), 0);
+			assert_int_not_equal(db_exec(t.db, "INSERT INTO events(kind, meter_id, "
+							   "raised_at) VALUES ('param_mismatch', 1, 10)"),
+					     0); /* one open row per kind and meter */
+		}
 		tdb_teardown(&t);
 	}
 }

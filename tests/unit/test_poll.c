@@ -138,12 +138,66 @@ static void test_wire_time_matches_the_map_table(void **state)
 	assert_true(t > 178000 && t < 179500);
 }
 
+/* A parameter block as the meter would hold it after the desk's writes,
+ * decoded, compared with what was written, and described. */
+static void test_parameter_block_is_checked_against_the_writes(void **state)
+{
+	uint16_t img[METER_PARAMS_REGS], regs[32], info[METER_INFO_REGS] = { 0 };
+	struct meter_params p;
+	struct meter_info in;
+	char buf[160];
+	int addr, n;
+
+	(void)state;
+	memset(img, 0, sizeof(img));
+	assert_int_equal(meter_param_regs("alarm_levels", "5000,2000,1000", 0, &addr, regs, &n), 0);
+	memcpy(img + addr - METER_PARAMS_ADDR, regs, (size_t)n * sizeof(*regs));
+	assert_int_equal(meter_param_regs("credit_limit", "1000", 0, &addr, regs, &n), 0);
+	memcpy(img + addr - METER_PARAMS_ADDR, regs, (size_t)n * sizeof(*regs));
+	assert_int_equal(meter_param_regs("prices", "9500,7800,5880,3200", 0, &addr, regs, &n), 0);
+	memcpy(img + addr - METER_PARAMS_ADDR, regs, (size_t)n * sizeof(*regs));
+	assert_int_equal(meter_param_regs("tou", "0,4,480,3,1080,2", 0, &addr, regs, &n), 0);
+	memcpy(img + addr - METER_PARAMS_ADDR, regs, (size_t)n * sizeof(*regs));
+	assert_int_equal(addr + n, METER_PARAMS_ADDR + METER_PARAMS_REGS); /* the block's end */
+	meter_decode_params(img, &p);
+	assert_int_equal(meter_params_hold(&p, "alarm_levels", "5000,2000,1000"), 1);
+	assert_int_equal(meter_params_hold(&p, "credit_limit", "1000"), 1);
+	assert_int_equal(meter_params_hold(&p, "credit_limit", "500"), 0);
+	assert_int_equal(meter_params_hold(&p, "prices", "9500,7800,5880,3200"), 1);
+	assert_int_equal(meter_params_hold(&p, "prices", "9500,7800,5880,3201"), 0);
+	assert_int_equal(meter_params_hold(&p, "tou", "0,4,480,3,1080,2"), 1);
+	assert_int_equal(meter_params_hold(&p, "tou", "0,4,480,3"), 0); /* fewer segments */
+	assert_int_equal(meter_params_hold(&p, "clock_sync", ""), -SD_INVAL);
+	assert_int_equal(meter_params_hold(&p, "tou", "0,4,480"), -SD_INVAL);
+	assert_int_equal(meter_params_describe(&p, "prices", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "0.9500/0.7800/0.5880/0.3200 yuan/kWh");
+	assert_int_equal(meter_params_describe(&p, "tou", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "00:00=4 08:00=3 18:00=2");
+	assert_int_equal(meter_params_describe(&p, "credit_limit", buf, sizeof(buf)), 0);
+	assert_string_equal(buf, "10.00 yuan");
+	assert_int_equal(meter_params_apply(&p, "credit_limit", "50"), 0);
+	assert_int_equal(p.credit_limit, 50);
+	/* Device info: the number as ASCII digits, anything else shown as '?'. */
+	info[0] = 3;
+	info[1] = 0x0100;
+	memcpy(buf, "00000100000\x07", 12);
+	for (n = 0; n < 6; n++)
+		info[4 + n] = (uint16_t)((unsigned char)buf[2 * n] << 8 | (unsigned char)buf[2 * n + 1]);
+	info[0x0A] = 2;
+	meter_decode_info(info, &in);
+	assert_int_equal(in.type, 3);
+	assert_int_equal(in.map_version, 0x0100);
+	assert_string_equal(in.number, "00000100000?");
+	assert_int_equal(in.key_version, 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_recharge_mac_matches_the_map_vectors),
 		cmocka_unit_test(test_live_block_decodes_to_desk_units),
 		cmocka_unit_test(test_parameter_writes_cover_whole_fields),
+		cmocka_unit_test(test_parameter_block_is_checked_against_the_writes),
 		cmocka_unit_test(test_alarm_conditions_follow_the_reading),
 		cmocka_unit_test(test_wire_time_matches_the_map_table),
 	};
