@@ -17,12 +17,8 @@ once() { sleep 1; sd poll --once --stats --interval 1 --drift 0 "$@" 2>>"$work/o
 
 # A constant 2 kW load: one simulated hour is 2 kWh. The meter's own
 # balance is huge: the desk keeps a billed meter's money, not the meter.
-if ! metersim_start -e "bus 1 rtu link=$work/ttyb" -e 'meter 1 1 balance=9999999 load=2000' \
-	-e 'meter 1 2 balance=9999999 load=2000'; then
-	not_ok "metersim starts"
-	tap_done
-	exit 1
-fi
+metersim_require -e "bus 1 rtu link=$work/ttyb" -e 'meter 1 1 balance=9999999 load=2000' \
+	-e 'meter 1 2 balance=9999999 load=2000'
 trap service_test_cleanup EXIT
 as_admin operator add cash --name "Cash" --roles cashier --new-password-fd 4 4<<<"cash-pw-1" >/dev/null
 as_admin operator add tech --name "Tech" --roles technician --new-password-fd 4 4<<<"tech-pw-1" >/dev/null

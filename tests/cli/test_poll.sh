@@ -16,13 +16,9 @@ field() { metersim_field "$1" "$(metersim_ctl dump "$2")"; }
 # for sanitizer reports at the end.
 once() { sd poll --once --stats --interval "${IV:-1}" --drift 0 "$@" 2>>"$work/once.err"; }
 
-if ! metersim_start -e "bus 1 rtu link=$work/ttyline1" -e 'meter 1 1-3' -e 'meter 1 4 phases=3' \
+metersim_require -e "bus 1 rtu link=$work/ttyline1" -e 'meter 1 1-3' -e 'meter 1 4 phases=3' \
 	-e 'meter 1 5 balance=1500' -e 'bus 2 tcp' -e 'meter 2 1-2' \
-	-e 'bus 3 rtu' -e 'meter 3 1' -e 'meter 3 2 skew=-600'; then
-	not_ok "metersim starts"
-	tap_done
-	exit 1
-fi
+	-e 'bus 3 rtu' -e 'meter 3 1' -e 'meter 3 2 skew=-600'
 trap service_test_cleanup EXIT
 as_admin operator add tech --name "Tech" --roles technician --new-password-fd 4 4<<<"tech-pw-1" >/dev/null
 as_admin operator add cash --name "Cash" --roles cashier --new-password-fd 4 4<<<"cash-pw-1" >/dev/null

@@ -9,15 +9,10 @@
 . "$(dirname "$0")/../lib/cli.sh"
 . "$(dirname "$0")/../lib/metersim.sh"
 init_desk
-once() { sd poll --once --stats --interval 1 --drift 0 "$@" 2>>"$work/once.err"; }
 state() { q "SELECT $1 FROM meter_state s JOIN meters m ON m.id = s.meter_id WHERE meter_no = '$2'"; }
 
-if ! metersim_start -e "bus 1 rtu link=$work/ttyA" -e 'meter 1 1-3' -e 'bus 2 tcp' -e 'meter 2 4-5' \
-	-e "bus 3 rtu link=$work/ttyC" -e 'meter 3 7'; then
-	not_ok "metersim starts"
-	tap_done
-	exit 1
-fi
+metersim_require -e "bus 1 rtu link=$work/ttyA" -e 'meter 1 1-3' -e 'bus 2 tcp' -e 'meter 2 4-5' \
+	-e "bus 3 rtu link=$work/ttyC" -e 'meter 3 7'
 trap service_test_cleanup EXIT
 GW=${METERSIM_TCP[2]}
 as_admin operator add tech --name "Tech" --roles technician --new-password-fd 4 4<<<"tech-pw-1" >/dev/null

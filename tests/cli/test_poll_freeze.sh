@@ -9,12 +9,7 @@
 . "$(dirname "$0")/../lib/cli.sh"
 . "$(dirname "$0")/../lib/metersim.sh"
 init_desk
-if ! metersim_start -e 'bus 1 tcp' -e 'meter 1 1-3 load=800'; then
-	not_ok "metersim starts"
-	tap_done
-	exit 1
-fi
-once() { sd poll --once --stats --interval 1 --drift 0 "$@" 2>>"$work/once.err"; }
+metersim_require -e 'bus 1 tcp' -e 'meter 1 1-3 load=800'
 mid() { q "SELECT id FROM meters WHERE meter_no = '00000100000$1'"; }
 freezes() { q "SELECT count(*) FROM meter_freezes WHERE meter_id = $(mid "$1")"; }
 seq_of() { metersim_field freeze_seq "$(metersim_ctl dump "1:$1")"; }

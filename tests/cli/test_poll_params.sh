@@ -14,13 +14,8 @@
 init_desk
 # Unit 3 holds a meter numbered 000009999999, not the desk's 000001000003,
 # which is really on unit 5.
-if ! metersim_start -e 'bus 1 tcp' -e 'meter 1 1 load=800' -e 'meter 1 2 phases=3' \
-	-e 'meter 1 3 number=000009999999' -e 'meter 1 4 keyver=2' -e 'meter 1 5 number=000001000003'; then
-	not_ok "metersim starts"
-	tap_done
-	exit 1
-fi
-once() { sd poll --once --stats --interval 1 --drift 0 "$@" 2>>"$work/once.err"; }
+metersim_require -e 'bus 1 tcp' -e 'meter 1 1 load=800' -e 'meter 1 2 phases=3' \
+	-e 'meter 1 3 number=000009999999' -e 'meter 1 4 keyver=2' -e 'meter 1 5 number=000001000003'
 mid() { q "SELECT id FROM meters WHERE meter_no = '00000100000$1'"; }
 col() { q "SELECT $1 FROM meter_params WHERE meter_id = $(mid "$2")"; }
 frames() { metersim_field frames "$(metersim_ctl stats 1)"; }

@@ -80,13 +80,9 @@ OVERRIDE=00112233445566778899aabbccddeeff
 # Meter 1 holds K_m from MK06; meter 2 a maker's own key (the override
 # column); meter 3 K_m of key version 02, which the key file lacks (the
 # desk is told 02 when it is wired, and the meter's device info says so).
-if ! metersim_start -e 'bus 1 tcp' -e "meter 1 1 mk06=$MK06 balance=1000" \
+metersim_require -e 'bus 1 tcp' -e "meter 1 1 mk06=$MK06 balance=1000" \
 	-e "meter 1 2 key=$OVERRIDE balance=1000" -e "meter 1 3 mk06=$MK06 keyver=2 balance=1000" \
-	-e "meter 1 4 mk06=$MK06 balance=1000"; then
-	not_ok "metersim starts"
-	tap_done
-	exit 1
-fi
+	-e "meter 1 4 mk06=$MK06 balance=1000"
 trap service_test_cleanup EXIT
 as_admin tariff add RES --name r --spec "flat 0.588" >/dev/null
 for m in 000001000001 000001000002 000001000003 000001000004; do

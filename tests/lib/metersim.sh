@@ -115,6 +115,15 @@ metersim_stop() {
 	return 0
 }
 
+# metersim_require ARGS... : metersim_start for a TAP test: on failure it
+# reports "not ok - metersim starts" and ends the test.
+metersim_require() {
+	metersim_start "$@" && return 0
+	not_ok "metersim starts"
+	tap_done
+	exit 1
+}
+
 # For the tests of the service: POLL_PID holds a `saledesk poll` a test
 # started in the background (empty when none runs); q SQL queries the
 # test's database, waiting out the service's writes; and
@@ -123,6 +132,11 @@ metersim_stop() {
 # `trap service_test_cleanup EXIT` after it.
 POLL_PID=
 q() { sqlite3 -cmd ".timeout 5000" "$SALEDESK_DB" "$1"; }
+# once ARGS... : one `saledesk poll --once --stats` cycle of every bus
+# (1 s interval, no clock-drift alarm: simulated time jumps), its log
+# kept in $work/once.err for the sanitizer check at the end (a test may
+# define its own once after sourcing this file).
+once() { sd poll --once --stats --interval 1 --drift 0 "$@" 2>>"$work/once.err"; }
 service_test_cleanup() {
 	[[ -n $POLL_PID ]] && kill -KILL "$POLL_PID" 2>/dev/null
 	metersim_stop

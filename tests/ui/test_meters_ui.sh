@@ -10,11 +10,7 @@
 init_desk
 once() { sd poll --once --interval 1 --drift 0 >/dev/null 2>>"$work/once.err"; }
 
-if ! metersim_start -e 'bus 2 tcp' -e 'meter 2 1 load=1200' -e 'meter 2 2' -e 'meter 2 3 balance=-500'; then
-	not_ok "metersim starts"
-	tap_done
-	exit 1
-fi
+metersim_require -e 'bus 2 tcp' -e 'meter 2 1 load=1200' -e 'meter 2 2' -e 'meter 2 3 balance=-500'
 trap 'ui_stop; metersim_stop; rm -rf "$work"' EXIT
 as_admin operator add tech --name "Tech" --roles technician --new-password-fd 4 4<<<"tech-pw-1" >/dev/null
 tech() { as tech tech-pw-1 "$@"; }
