@@ -473,6 +473,21 @@ static int take_check(struct worker *w, const struct learned *l, int64_t now)
 	return 1;
 }
 
+/* One read of a check; when it fails the meter's scheduled reads wait
+ * POLL_CHECK_RETRY_S, so a meter without the block cannot take every
+ * cycle's allowance, and the log says what was not read. Returns 0 or -1. */
+static int check_read(struct worker *w, struct learned *l, const struct poll_meter *m,
+		      struct meter_work *mw, int addr, int n, uint16_t *regs, const char *what,
+		      int64_t now)
+{
+	if (read_regs(w, l, &mw->o, m->unit, addr, n, regs, 0) == 0)
+		return 0;
+	if (l)
+		l->check_retry_at = now + POLL_CHECK_RETRY_S;
+	log_warn("bus %s: meter %s: %s not read: %s", w->rec.name, m->meter_no, what, err_detail());
+	return -1;
+}
+
 /* Reads the device info when the desk has none (commissioning, or the
  * wiring moved), when the meter answers again after being offline (it
  * may have been swapped), and every cycle while it reported another
@@ -485,13 +500,8 @@ static void check_info(struct worker *w, struct learned *l, const struct poll_me
 
 	if (!again && (m->info_at || !take_check(w, l, now)))
 		return;
-	if (read_regs(w, l, &mw->o, m->unit, METER_INFO_ADDR, METER_INFO_REGS, regs, 0)) {
-		if (l)
-			l->check_retry_at = now + POLL_CHECK_RETRY_S;
-		log_warn("bus %s: meter %s: device info not read: %s", w->rec.name, m->meter_no,
-			 err_detail());
+	if (check_read(w, l, m, mw, METER_INFO_ADDR, METER_INFO_REGS, regs, "device info", now))
 		return;
-	}
 	meter_decode_info(regs, &mw->info);
 	mw->got_info = 1;
 	mw->mismatch = strcmp(mw->info.number, m->meter_no) != 0;
@@ -508,13 +518,8 @@ static void check_params(struct worker *w, struct learned *l, const struct poll_
 
 	if (!written && (!due || !take_check(w, l, now)))
 		return;
-	if (read_regs(w, l, &mw->o, m->unit, METER_PARAMS_ADDR, METER_PARAMS_REGS, regs, 0)) {
-		if (l)
-			l->check_retry_at = now + POLL_CHECK_RETRY_S;
-		log_warn("bus %s: meter %s: parameters not read: %s", w->rec.name, m->meter_no,
-			 err_detail());
+	if (check_read(w, l, m, mw, METER_PARAMS_ADDR, METER_PARAMS_REGS, regs, "parameters", now))
 		return;
-	}
 	meter_decode_params(regs, &mw->params);
 	mw->got_params = 1;
 }
