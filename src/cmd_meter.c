@@ -204,8 +204,7 @@ static int run_meter_params(struct cli *c)
 	static const char *const label[] = { "alarm levels", "credit limit", "prices", "TOU" };
 	struct meter_view v;
 	const struct meter_params_rec *pr = &v.pr;
-	struct meter_params wrote;
-	char t[40], val[160], args[201];
+	char t[40], have[160], want[160];
 	int64_t at;
 	int rc, k;
 
@@ -233,19 +232,15 @@ static int run_meter_params(struct cli *c)
 	}
 	printf("Parameters, read %s:\n", cli_time(c, pr->params_at, t, sizeof(t)));
 	for (k = 0; k < 4; k++) {
-		meter_params_describe(&pr->p, meter_param_kinds[k], val, sizeof(val));
-		printf("  %-12s %s", label[k], val);
-		rc = db_cmd_last_done(c->db, v.m.meter_id, meter_param_kinds[k], args, sizeof(args), &at);
-		if (rc && rc != -SD_NOT_FOUND)
+		rc = meter_param_check(c->db, v.m.meter_id, &pr->p, meter_param_kinds[k], have, want,
+				       sizeof(have), &at);
+		if (rc < 0 && rc != -SD_NOT_FOUND)
 			return cli_fail(rc);
-		if (rc == 0 && meter_params_hold(&pr->p, meter_param_kinds[k], args) == 0) {
-			wrote = pr->p;
-			meter_params_apply(&wrote, meter_param_kinds[k], args);
-			meter_params_describe(&wrote, meter_param_kinds[k], val, sizeof(val));
-			printf("  DIFFERS: the desk wrote %s on %s", val, cli_time(c, at, t, sizeof(t)));
-		} else if (rc == 0) {
+		printf("  %-12s %s", label[k], have);
+		if (rc == 1)
+			printf("  DIFFERS: the desk wrote %s on %s", want, cli_time(c, at, t, sizeof(t)));
+		else if (rc == 0)
 			printf("  (as the desk wrote it)");
-		}
 		printf("\n");
 	}
 	if (!pr->p.power_limit_w)

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "money.h"
 
 static uint32_t u32(const uint16_t *r)
 {
@@ -209,35 +210,25 @@ int meter_params_hold(const struct meter_params *p, const char *kind, const char
 	return strcmp(have, wrote) == 0;
 }
 
-/* "12.34" for fen, with a sign. */
-static void yuan(int64_t fen, char *buf, size_t len)
-{
-	uint64_t a = fen < 0 ? (uint64_t)0 - (uint64_t)fen : (uint64_t)fen;
-
-	snprintf(buf, len, "%s%llu.%02llu", fen < 0 ? "-" : "", (unsigned long long)(a / 100),
-		 (unsigned long long)(a % 100));
-}
-
 int meter_params_describe(const struct meter_params *p, const char *kind, char *buf, size_t len)
 {
-	char a[3][24];
+	char a[4][MONEY_BUFSZ];
 	size_t used = 0;
 	int k;
 
 	buf[0] = 0;
 	if (strcmp(kind, "prices") == 0) {
 		for (k = 0; k < 4 && used < len; k++)
-			used += (size_t)snprintf(buf + used, len - used, "%s%lld.%04lld", k ? "/" : "",
-						 (long long)p->price[k] / 10000,
-						 (long long)p->price[k] % 10000);
+			used += (size_t)snprintf(buf + used, len - used, "%s%s", k ? "/" : "",
+						 price_format(p->price[k], a[k], sizeof(a[k])));
 		if (used < len)
 			snprintf(buf + used, len - used, " yuan/kWh");
 	} else if (strcmp(kind, "alarm_levels") == 0) {
 		for (k = 0; k < 3; k++)
-			yuan(p->alarm[k], a[k], sizeof(a[k]));
+			money_format(p->alarm[k], a[k], sizeof(a[k]));
 		snprintf(buf, len, "%s/%s/%s yuan", a[0], a[1], a[2]);
 	} else if (strcmp(kind, "credit_limit") == 0) {
-		yuan(p->credit_limit, a[0], sizeof(a[0]));
+		money_format(p->credit_limit, a[0], sizeof(a[0]));
 		snprintf(buf, len, "%s yuan", a[0]);
 	} else if (strcmp(kind, "tou") == 0) {
 		for (k = 0; k < p->tou_n && used < len; k++)

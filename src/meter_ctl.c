@@ -103,3 +103,21 @@ int meter_alarm_ack(const struct session *s, const int64_t *ids, int n)
 		db_rollback(s->db);
 	return rc;
 }
+
+int meter_param_check(struct db *db, int64_t meter_id, const struct meter_params *p,
+		      const char *kind, char *have, char *want, size_t len, int64_t *at)
+{
+	struct meter_params wrote = *p;
+	char args[201];
+	int rc;
+
+	if ((rc = meter_params_describe(p, kind, have, len)))
+		return rc;
+	if ((rc = db_cmd_last_done(db, meter_id, kind, args, sizeof(args), at)))
+		return rc;
+	/* Args the meter could not have taken are not a difference it holds. */
+	if (meter_params_hold(p, kind, args) != 0 || meter_params_apply(&wrote, kind, args))
+		return 0;
+	meter_params_describe(&wrote, kind, want, len);
+	return 1;
+}

@@ -7,6 +7,8 @@
 
 #include <stdint.h>
 
+#include "db.h"
+#include "db_poll.h"
 #include "perm.h"
 #include "session.h"
 
@@ -33,5 +35,14 @@ int meter_relay(const struct session *s, const char *meter_no, const char *kind,
 /* Acknowledges the alarms ids[0..n) in one transaction, each audited;
  * -SD_STATE if one was acknowledged before (nothing is then written). */
 int meter_alarm_ack(const struct session *s, const int64_t *ids, int n);
+
+/* Compares the parameter kind (meter_param_kinds) that p holds with the
+ * desk's newest done command of that kind for meter_id. Always writes
+ * p's value into have as a person reads it; returns 1 when they differ
+ * (want is what the desk wrote, *at when), 0 when p holds it, or
+ * -SD_NOT_FOUND when the desk never wrote kind to the meter. The service
+ * and `meter params` judge by this one rule. */
+int meter_param_check(struct db *db, int64_t meter_id, const struct meter_params *p,
+		      const char *kind, char *have, char *want, size_t len, int64_t *at);
 
 #endif

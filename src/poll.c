@@ -27,6 +27,7 @@
 #include "keyfile.h"  /* cardio: the service's recharge master keys */
 #include "log.h"
 #include "meter.h"
+#include "meter_ctl.h"
 #include "rkey.h"
 
 /* Margin on top of wire time and turnaround: a USB adapter's latency
@@ -708,8 +709,7 @@ static int store_info(struct worker *w, const struct poll_meter *m, struct meter
 static int store_params(struct worker *w, const struct poll_meter *m, struct meter_work *mw,
 			int64_t now)
 {
-	char detail[201], args[201], have[96], want[96];
-	struct meter_params wrote;
+	char detail[201], have[96], want[96];
 	size_t used = 0;
 	int64_t at;
 	int rc, k, differs = 0;
@@ -718,23 +718,16 @@ static int store_params(struct worker *w, const struct poll_meter *m, struct met
 		return rc;
 	detail[0] = 0;
 	for (k = 0; k < 4; k++) {
-		const char *kind = meter_param_kinds[k];
-
-		rc = db_cmd_last_done(w->db, m->meter_id, kind, args, sizeof(args), &at);
-		if (rc == -SD_NOT_FOUND)
+		rc = meter_param_check(w->db, m->meter_id, &mw->params, meter_param_kinds[k], have,
+				       want, sizeof(have), &at);
+		if (rc == -SD_NOT_FOUND || rc == 0)
 			continue;
-		if (rc)
+		if (rc < 0)
 			return rc;
-		if (meter_params_hold(&mw->params, kind, args) != 0)
-			continue; /* holds them, or args the meter never took */
-		wrote = mw->params;
-		meter_params_apply(&wrote, kind, args);
-		meter_params_describe(&mw->params, kind, have, sizeof(have));
-		meter_params_describe(&wrote, kind, want, sizeof(want));
 		if (used < sizeof(detail))
 			used += (size_t)snprintf(detail + used, sizeof(detail) - used,
 						 "%s%s %s, desk wrote %s", differs ? "; " : "",
-						 kind, have, want);
+						 meter_param_kinds[k], have, want);
 		differs = 1;
 	}
 	if (differs && !alarm_open(m, "param_mismatch"))
