@@ -53,11 +53,25 @@ int db_backup_snapshot(struct db *src, int n, int64_t mmap_bytes, struct db **ou
  * is left. Returns 0, or -1 if buf is not the start of an SQLite file. */
 int db_backup_plain_header(unsigned char *buf, size_t n);
 
-/* Starts the write-back of what is dirty in fd after waiting for the
- * write-back started by the call before, so a long copy reaches the disk
- * as it is made instead of in one burst at its fsync, behind which a
- * sale's fsync would wait. Makes nothing durable. Returns 0 or -1 (errno). */
-int db_backup_write_behind(int fd);
+/* How many pieces of a copy may be on their way to the disk at once. */
+#define DB_BACKUP_BEHIND_PIECES 3
+
+/* Write-behind of a copy written in order: zero it before the first
+ * piece. */
+struct db_write_behind {
+	int64_t started;                        /* write-back started below this */
+	int64_t ends[DB_BACKUP_BEHIND_PIECES];  /* the last calls' ends, a ring */
+	int n;                                  /* calls so far */
+};
+
+/* The copy in fd now reaches end: starts the write-back of what it wrote
+ * since the call before, and waits for the write-back of everything
+ * before the end given DB_BACKUP_BEHIND_PIECES calls ago. So a long copy
+ * reaches the disk as it is made instead of in one burst at its fsync,
+ * behind which a sale's fsync would wait, while a few pieces are on
+ * their way at once (one at a time left the disk idle between pieces).
+ * Makes nothing durable. Returns 0 or -1 (errno). */
+int db_backup_write_behind(struct db_write_behind *wb, int fd, int64_t end);
 
 /* Runs PRAGMA quick_check (full = 0) or integrity_check (full = 1). Returns
  * 0 if the file is sound, -SD_DB_CORRUPT with the first problem in why

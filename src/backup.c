@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -440,16 +439,6 @@ static int choose_name(const char *dir, int64_t t, int enc, char *out, size_t le
 	return err_set(-SD_EXISTS, "too many backups in one second in %s", dir);
 }
 
-/* The checks of a finished copy are background work: run niced, so a
- * sale or a poll cycle on the same two cores gets a core first (the
- * waits measured during them were CPU, not disk). On Linux the nice
- * value belongs to the thread, and dies with it. */
-static void nice_this_thread(void)
-{
-	if (setpriority(PRIO_PROCESS, (id_t)gettid(), 10) != 0)
-		log_debug("backup: cannot lower the checks' priority: %s", strerror(errno));
-}
-
 /* Background work beside the copy: the manifest's facts, read from the
  * source in the copy's own snapshot while the copy is made, or the
  * SHA-256 of the finished copy. Each in a niced thread of its own. */
@@ -470,7 +459,7 @@ static void *side_main(void *arg)
 	struct side_job *j = arg;
 	int64_t t0 = clock_mono_ms();
 
-	nice_this_thread();
+	backup_nice_thread();
 	if (j->db)
 		j->rc = db_facts_read(j->db, j->f);
 	else

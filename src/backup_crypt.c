@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,6 +19,7 @@
 #include "backup_int.h"
 #include "db_backup.h"
 #include "err.h"
+#include "log.h"
 
 #define ENC_MAGIC "SDKBACK\x1a"
 #define ENC_VERSION 1
@@ -224,6 +226,16 @@ out:
 	return rc;
 }
 
+/* The checks of a copy are background work: run niced, so a sale or a
+ * poll cycle on the same two cores gets a core first (the waits measured
+ * during them were CPU, not disk). On Linux the nice value belongs to
+ * the thread, and dies with it. */
+void backup_nice_thread(void)
+{
+	if (setpriority(PRIO_PROCESS, (id_t)gettid(), 10) != 0)
+		log_debug("backup: cannot lower the checks' priority: %s", strerror(errno));
+}
+
 /* Copies len bytes at off from ifd to ofd inside the kernel (no copy
  * through this process, as `cp` does), or with write() from map where the
  * file system cannot. */
@@ -269,7 +281,10 @@ struct map_hash {
 static void *map_hash_main(void *arg)
 {
 	struct map_hash *h = arg;
-	EVP_MD_CTX *md = EVP_MD_CTX_new();
+	EVP_MD_CTX *md;
+
+	backup_nice_thread();
+	md = EVP_MD_CTX_new();
 
 	if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1 ||
 	    EVP_DigestUpdate(md, h->head, h->nhead) != 1 ||
@@ -329,6 +344,7 @@ int backup_copy_hashed(const char *path, int ofd, const char *out,
 {
 	unsigned char head[100], *map = MAP_FAILED;
 	struct map_hash h;
+	struct db_write_behind wb = { 0 };
 	pthread_t th;
 	int fd = -1, rc = 0, threaded = 0;
 	int64_t total = 0, off;
@@ -372,7 +388,7 @@ int backup_copy_hashed(const char *path, int ofd, const char *out,
 
 		if ((rc = copy_range(fd, ofd, map, off, len, out)))
 			break;
-		if (db_backup_write_behind(ofd) != 0)
+		if (db_backup_write_behind(&wb, ofd, off + (int64_t)len) != 0)
 			rc = err_set(errno == ENOSPC ? -SD_DB_FULL : -SD_IO, "cannot write %s: %s",
 				     out, strerror(errno));
 	}

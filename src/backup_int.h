@@ -25,6 +25,10 @@ const char *backup_basename(const char *path);
  * power cut there. Tests only; documented in docs/backup.md. */
 void backup_fault_point(const char *what, int n);
 
+/* Lowers the calling thread's priority (nice 10) for the backup's
+ * background work: the checks beside and after the copy. */
+void backup_nice_thread(void);
+
 /* Copies the database file at path to ofd (named out in errors), pushing
  * it to the disk as it goes, and puts the copy's SHA-256 as hex into
  * hex[65] and its length into *size. first, if given, may change the
