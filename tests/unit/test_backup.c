@@ -6,10 +6,12 @@
  * totals checked against its rows. */
 #include "helpers.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -454,6 +456,50 @@ static void test_backup_copies_the_file_or_falls_back(void **state)
 	clock_set(0);
 }
 
+/* Ends the read transaction of a reader (a struct db *) after 300 ms, as
+ * a short report ends. */
+static void *end_read_soon(void *arg)
+{
+	nanosleep(&(struct timespec){ 0, 300 * 1000000L }, NULL);
+	db_exec(arg, "COMMIT");
+	return NULL;
+}
+
+/* A reader in the way of the checkpoint that only stays a moment does not
+ * cost the file copy: the checkpoint is tried again until it has gone
+ * (one 200 ms try fell back to the online copy, and held the write lock,
+ * so a sale waited, for all of it). */
+static void test_backup_waits_out_a_short_reader(void **state)
+{
+	struct backup_opts o;
+	struct backup_result r;
+	struct session sys;
+	struct tdb t;
+	struct db *reader = NULL;
+	pthread_t th;
+
+	(void)state;
+	clock_set(T0);
+	tdb_setup(&t, DB_OPEN_CREATE);
+	session_system(t.db, &sys);
+	assert_int_equal(db_open(t.path, DB_OPEN_NO_CHECK, &reader), 0);
+	assert_int_equal(db_exec(reader, "BEGIN"), 0);
+	assert_true(db_count_rows(reader, "audit") >= 0);
+	assert_int_equal(db_begin(t.db), 0);
+	assert_int_equal(audit_log(&sys, "test.one", "x", "after the reader's snapshot"), 0);
+	assert_int_equal(db_commit(t.db), 0);
+	memset(&o, 0, sizeof(o));
+	o.dir = t.dir;
+	assert_int_equal(pthread_create(&th, NULL, end_read_soon, reader), 0);
+	assert_int_equal(backup_run(&sys, &o, &r), 0);
+	pthread_join(th, NULL);
+	assert_int_equal(r.file_copy, 1);
+	assert_int_equal(r.m.facts.audit_head_id, db_count_rows(t.db, "audit"));
+	db_close(reader);
+	tdb_teardown(&t);
+	clock_set(0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -467,6 +513,7 @@ int main(void)
 		cmocka_unit_test(test_backups_while_another_process_commits),
 		cmocka_unit_test(test_verify_sums_the_ledger_against_its_totals),
 		cmocka_unit_test(test_backup_copies_the_file_or_falls_back),
+		cmocka_unit_test(test_backup_waits_out_a_short_reader),
 	};
 	return cmocka_run_group_tests_name("backup", tests, NULL, NULL);
 }
