@@ -24,8 +24,8 @@ static int64_t mono_us(void)
 /* Without it the whole copy sits in the page cache (the kernel starts
  * writing only at 10 % of RAM dirty or after 30 s) and reaches the disk in
  * one burst at the final fsync; a sale's fsync then waits behind
- * gigabytes (430 ms measured at 2 GB). With it at most about two steps
- * (8 MB) are ever queued ahead of a sale. */
+ * gigabytes (430 ms measured at 2 GB). With it at most a few pieces
+ * (about 16 MB of 4 MB pieces) are ever queued ahead of a sale. */
 int db_backup_write_behind(struct db_write_behind *wb, int fd, int64_t end)
 {
 	int64_t *slot = &wb->ends[wb->n++ % DB_BACKUP_BEHIND_PIECES];
