@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backup.h"
@@ -121,15 +122,25 @@ void ui_log_path(const struct ui *u, char *buf, unsigned len)
 	snprintf(buf, len, "%s-ui.log", u->cfg.db_path);
 }
 
+/* The UI's log is moved to LOG.1 (replacing the one before) at a start
+ * that finds it this big: a counter runs for years, and at the default
+ * level (warnings) a MiB is years of starts and failed tests. */
+#define UI_LOG_ROTATE_BYTES (1L << 20)
+
 /* Sends stderr (the desk's log lines, src/log.c) to the UI's log file
  * while curses owns the terminal: a line written there would scribble
  * over the screen. Returns the saved stderr to restore, or -1. */
 static int log_to_file(const struct ui *u)
 {
-	char path[PATH_MAX + 8], when[32];
+	char path[PATH_MAX + 8], old[PATH_MAX + 16], when[32];
+	struct stat sb;
 	int fd, saved;
 
 	ui_log_path(u, path, sizeof(path));
+	if (stat(path, &sb) == 0 && sb.st_size >= UI_LOG_ROTATE_BYTES) {
+		snprintf(old, sizeof(old), "%s.1", path);
+		rename(path, old); /* if it fails, the log just goes on growing */
+	}
 	if ((fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600)) < 0)
 		return -1;
 	fflush(stderr);

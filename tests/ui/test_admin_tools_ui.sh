@@ -153,6 +153,10 @@ expect_rc 0 "the restored database" as_admin setting list --format tsv
 contains "$out" $'sale.max_amount\t100.00' "...has the backup's value, not the later change"
 
 # ---- diagnostics ----
+# a log grown past 1 MiB is moved aside at the next start
+LOG="$SALEDESK_DB-ui.log"
+{ cat "$LOG" 2>/dev/null; head -c 1100000 /dev/zero | tr '\0' 'x'; echo; echo "the last line before"; } > "$LOG.grown"
+mv "$LOG.grown" "$LOG"
 ui_start
 ui_login admin "$ADMIN_PW"
 ui_keys d
@@ -173,6 +177,8 @@ ui_keys l
 ui_expect "-ui.log" "the log viewer names the log file"
 ui_expect "saledesk: ui started" "...and shows its lines"
 ui_expect "reader test:" "...with the reader test's failure"
+check "the grown log was moved to .1 whole" test "$(tail -n 1 "$LOG.1")" = "the last line before"
+check "...and the log goes on small" test "$(stat -c %s "$LOG")" -lt 100000
 ui_keys Escape Escape
 ui_expect "Main menu" "Esc: back to the menu"
 ui_keys F10
