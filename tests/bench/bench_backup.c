@@ -321,14 +321,15 @@ static double timed(const char *cmd)
 	return system(cmd) ? -1 : (now_us() - t0) / 1e6;
 }
 
-/* The disk left idle before the first pair of copies of a round. This
- * machine's disk is thin (ext4 mounted with `discard`): blocks freed a
- * moment ago are written three to four times as fast as space the host
- * has had time to reclaim, so a copy that follows another one at once is
- * not comparable with one that does not. Each round times both: `cp` and
- * a backup each after IDLE_S idle (a backup at night, or at a cashier's
- * request), then `cp` and a backup each straight after the one before
- * (a disk with every block ready, as a plain SSD has). */
+/* The disk left idle before a copy. This machine's disk is thin (ext4
+ * mounted with `discard`): blocks freed a moment ago are written three to
+ * four times as fast as space the host has had time to reclaim, so a copy
+ * that follows another one at once is not comparable with one that does
+ * not. Each round times `cp` and a backup under the same condition (conds
+ * in main): each after IDLE_S idle (a backup at night, or at a cashier's
+ * request), each straight after the one before (a disk with every block
+ * ready, as a plain SSD has), and after IDLE_S idle with a reader in the
+ * way of the checkpoint. */
 #define IDLE_S 5
 #define STR_(x) #x
 #define STR(x) STR_(x)
