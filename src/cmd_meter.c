@@ -201,7 +201,7 @@ out:
  * read, and for each parameter the desk wrote whether the meter holds it. */
 static int run_meter_params(struct cli *c)
 {
-	static const char *const label[] = { "alarm levels", "credit limit", "prices", "TOU" };
+	static const char *const label[METER_PARAM_KINDS] = { "alarm levels", "credit limit", "prices", "TOU" };
 	struct meter_view v;
 	const struct meter_params_rec *pr = &v.pr;
 	char t[40], have[160], want[160];
@@ -231,7 +231,7 @@ static int run_meter_params(struct cli *c)
 		return 0;
 	}
 	printf("Parameters, read %s:\n", cli_time(c, pr->params_at, t, sizeof(t)));
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < METER_PARAM_KINDS; k++) {
 		rc = meter_param_check(c->db, v.m.meter_id, &pr->p, meter_param_kinds[k], have, want,
 				       sizeof(have), &at);
 		if (rc < 0 && rc != -SD_NOT_FOUND)

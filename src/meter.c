@@ -144,7 +144,7 @@ void meter_decode_params(const uint16_t *r, struct meter_params *o)
 	}
 }
 
-const char *const meter_param_kinds[4] = { "alarm_levels", "credit_limit", "prices", "tou" };
+const char *const meter_param_kinds[METER_PARAM_KINDS] = { "alarm_levels", "credit_limit", "prices", "tou" };
 
 /* The canonical args (docs/poll.md) of parameter command kind as p holds
  * them; -SD_INVAL for a kind that is not a parameter. */

@@ -56,7 +56,8 @@ void meter_decode_params(const uint16_t *regs, struct meter_params *out);
 
 /* The parameter commands whose values a meter keeps (docs/poll.md):
  * what the daily check compares. */
-extern const char *const meter_param_kinds[4];
+#define METER_PARAM_KINDS 4
+extern const char *const meter_param_kinds[METER_PARAM_KINDS];
 
 /* Applies parameter command kind with its canonical args (docs/poll.md)
  * to p, as the meter would hold them after the write. Returns 0 or

@@ -717,7 +717,7 @@ static int store_params(struct worker *w, const struct poll_meter *m, struct met
 	if ((rc = db_poll_params(w->db, m->meter_id, now, &mw->params)))
 		return rc;
 	detail[0] = 0;
-	for (k = 0; k < 4; k++) {
+	for (k = 0; k < METER_PARAM_KINDS; k++) {
 		rc = meter_param_check(w->db, m->meter_id, &mw->params, meter_param_kinds[k], have,
 				       want, sizeof(have), &at);
 		if (rc == -SD_NOT_FOUND || rc == 0)

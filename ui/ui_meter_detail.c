@@ -175,7 +175,7 @@ static int draw_params(struct detail *d, int y)
 {
 	const struct meter_params_rec *pr = &d->v.pr;
 	const struct meter_info *in = &pr->info;
-	char a[400], t[32], v[4][160];
+	char a[400], t[32], v[METER_PARAM_KINDS][160];
 	int x, k;
 
 	if (!pr->info_at) {
@@ -201,7 +201,7 @@ static int draw_params(struct detail *d, int y)
 		   _("not read yet (the service reads them once a day)"));
 		return y;
 	}
-	for (k = 0; k < 4; k++)
+	for (k = 0; k < METER_PARAM_KINDS; k++)
 		meter_params_describe(&pr->p, meter_param_kinds[k], v[k], sizeof(v[k]));
 	read_time(d, pr->params_at, t, sizeof(t));
 	snprintf(a, sizeof(a), _("alarms %s, credit %s"), v[0], v[1]);
