@@ -203,16 +203,22 @@ int db_poll_info(struct db *db, int64_t meter_id, int64_t now, const struct mete
 		      in->address, in->number, in->key_version, in->features);
 }
 
-int db_poll_params(struct db *db, int64_t meter_id, int64_t now, const struct meter_params *p)
+void db_poll_tou_text(const struct meter_params *p, char *buf, size_t len)
 {
-	char tou[128];
 	size_t used = 0;
 	int k;
 
-	tou[0] = 0;
-	for (k = 0; k < p->tou_n && k < 8; k++)
-		used += (size_t)snprintf(tou + used, sizeof(tou) - used, "%s%d,%d", k ? "," : "",
+	buf[0] = 0;
+	for (k = 0; k < p->tou_n && k < 8 && used < len; k++)
+		used += (size_t)snprintf(buf + used, len - used, "%s%d,%d", k ? "," : "",
 					 p->tou_start[k], p->tou_rate[k]);
+}
+
+int db_poll_params(struct db *db, int64_t meter_id, int64_t now, const struct meter_params *p)
+{
+	char tou[128];
+
+	db_poll_tou_text(p, tou, sizeof(tou));
 	return db_run(db, "INSERT INTO meter_params(meter_id, params_at, alarm1, alarm2, alarm3, "
 			  "credit_limit, power_limit, restore_s, malignant_w, price_sharp, "
 			  "price_peak, price_flat, price_valley, tou) "

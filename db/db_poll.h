@@ -79,6 +79,10 @@ struct meter_params {
  * transaction). */
 int db_poll_info(struct db *db, int64_t meter_id, int64_t now, const struct meter_info *in);
 
+/* Writes p's TOU segments as the tou command's args and the stored text
+ * ("start,rate,start,rate..."; "" for none) into buf. */
+void db_poll_tou_text(const struct meter_params *p, char *buf, size_t len);
+
 /* Stores the parameters read at now for meter_id. */
 int db_poll_params(struct db *db, int64_t meter_id, int64_t now, const struct meter_params *p);
 

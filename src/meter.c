@@ -150,9 +150,6 @@ const char *const meter_param_kinds[METER_PARAM_KINDS] = { "alarm_levels", "cred
  * them; -SD_INVAL for a kind that is not a parameter. */
 static int params_args(const struct meter_params *p, const char *kind, char *buf, size_t len)
 {
-	size_t used = 0;
-	int k;
-
 	buf[0] = 0;
 	if (strcmp(kind, "prices") == 0)
 		snprintf(buf, len, "%lld,%lld,%lld,%lld", (long long)p->price[0],
@@ -163,9 +160,7 @@ static int params_args(const struct meter_params *p, const char *kind, char *buf
 	else if (strcmp(kind, "credit_limit") == 0)
 		snprintf(buf, len, "%lld", (long long)p->credit_limit);
 	else if (strcmp(kind, "tou") == 0)
-		for (k = 0; k < p->tou_n && used < len; k++)
-			used += (size_t)snprintf(buf + used, len - used, "%s%d,%d", k ? "," : "",
-						 p->tou_start[k], p->tou_rate[k]);
+		db_poll_tou_text(p, buf, len);
 	else
 		return err_set(-SD_INVAL, "%s is not a meter parameter", kind);
 	return 0;
